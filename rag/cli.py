@@ -1,0 +1,157 @@
+"""The `rag` command: a thin layer that parses flags, calls the pipeline and prints.
+
+`--json` output is one JSON object per line and is a stable contract for scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rag.chunking import chunk_documents
+from rag.corpus import load_documents
+from rag.schema import Chunk, Document
+from rag.settings import Settings, SettingsError
+
+app = typer.Typer(help="Ask questions of Chinese policy reports.", no_args_is_help=True, add_completion=False)
+# Piped output is not cut to 80 columns: titles and paths stay whole for grep.
+console = Console(width=None if sys.stdout.isatty() else 200)
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Files or folders to read instead of the default corpus.", show_default=False),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    chunk_size: Annotated[int | None, typer.Option(help="Chunk size in characters [env RAG_CHUNK_SIZE].")] = None,
+    chunk_overlap: Annotated[
+        int | None, typer.Option(help="Overlap between chunks in characters [env RAG_CHUNK_OVERLAP].")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+    with _user_errors():
+        ctx.obj = Settings.from_env().with_overrides(chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+
+
+@app.command()
+def docs(ctx: typer.Context, paths: PathsArg = None, as_json: JsonOpt = False) -> None:
+    """List the logical documents (reports, speeches, articles) found in the files."""
+    settings: Settings = ctx.obj
+    documents, chunks = _load(settings, paths)
+    counts = {d.doc_id: 0 for d in documents}
+    for chunk in chunks:
+        counts[chunk.doc_id] += 1
+    rows = [_document_row(d, counts[d.doc_id]) for d in documents]
+    if as_json:
+        _print_json_lines(rows)
+        return
+    table = _table("doc_id", "title", "date", "chars", "chunks", "source")
+    for row in rows:
+        table.add_row(row["doc_id"], row["title"], row["date"] or "", str(row["chars"]), str(row["chunks"]), row["source"])
+    console.print(table)
+
+
+@app.command()
+def chunks(
+    ctx: typer.Context,
+    paths: PathsArg = None,
+    doc: Annotated[str | None, typer.Option("--doc", help="Only the chunks of this document id.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the chunks that retrieval works on, with their offsets into the document text."""
+    settings: Settings = ctx.obj
+    documents, all_chunks = _load(settings, paths)
+    if doc is not None and doc not in {d.doc_id for d in documents}:
+        _fail(f"no document with id {doc!r} (see `rag docs` for the ids)")
+    selected = [c for c in all_chunks if doc is None or c.doc_id == doc]
+    rows = [_chunk_row(c) for c in selected]
+    if as_json:
+        _print_json_lines(rows)
+        return
+    table = _table("chunk_id", "start", "end", "heading", "text")
+    for row in rows:
+        preview = row["text"].replace("\n", " ")
+        table.add_row(row["chunk_id"], str(row["start"]), str(row["end"]), row["heading"], preview[:60])
+    console.print(table)
+
+
+def _table(*columns: str) -> Table:
+    """A table whose long cells wrap instead of being cut, so ids and titles stay whole."""
+    table = Table()
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _load(settings: Settings, paths: list[Path] | None) -> tuple[list[Document], list[Chunk]]:
+    with _user_errors():
+        documents = load_documents(paths or settings.corpus)
+    if not documents:
+        _fail("no readable documents in " + ", ".join(str(p) for p in (paths or settings.corpus)))
+    return documents, chunk_documents(documents, settings.chunk_size, settings.chunk_overlap)
+
+
+def _document_row(document: Document, chunk_count: int) -> dict[str, Any]:
+    return {
+        "doc_id": document.doc_id,
+        "title": document.title,
+        "source": _display_path(document.source),
+        "date": document.date,
+        "chars": len(document.text),
+        "chunks": chunk_count,
+    }
+
+
+def _chunk_row(chunk: Chunk) -> dict[str, Any]:
+    return {
+        "doc_id": chunk.doc_id,
+        "chunk_id": chunk.chunk_id,
+        "start": chunk.start,
+        "end": chunk.end,
+        "heading": " > ".join(chunk.heading),
+        "text": chunk.text,
+    }
+
+
+def _display_path(source: str) -> str:
+    """Paths below the working directory are shown relative to it."""
+    relative = os.path.relpath(source)
+    return source if relative.startswith("..") else relative
+
+
+def _print_json_lines(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn expected failures into a one-line message instead of a traceback."""
+    try:
+        yield
+    except (FileNotFoundError, SettingsError) as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"rag: error: {message}", err=True)
+    raise typer.Exit(code=2)

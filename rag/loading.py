@@ -1,0 +1,161 @@
+"""Reading files into raw text: finds the supported files under the given paths and
+turns each into a `RawText` (text still dirty; `cleaning` tidies it).
+
+Unreadable or unsupported files are skipped with a one-line warning, never an exception,
+so one bad file cannot stop a whole run.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
+
+# charset-normalizer names the narrow Chinese code pages; GB18030 decodes all of them.
+_CHINESE_CODECS = {"gb2312", "gbk", "cp936", "hz", "gb18030"}
+
+
+class LoadError(Exception):
+    """A file could not be read; the message says why in a few words."""
+
+
+@dataclass(frozen=True)
+class RawText:
+    """The text of one file as extracted, before cleaning."""
+
+    source: Path
+    text: str
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand files and folders (recursively) into a sorted list of supported files.
+
+    A missing path raises `FileNotFoundError`; unsupported files are skipped with a warning.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        elif path.is_file():
+            candidates = [path]
+        else:
+            raise FileNotFoundError(f"no such file or folder: {path}")
+        for candidate in candidates:
+            if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.append(candidate)
+            else:
+                logger.warning("skipped %s: unsupported file type %r", candidate, candidate.suffix or "(none)")
+    return found
+
+
+def read_file(path: Path) -> RawText:
+    """Extract the text of one supported file; raises `LoadError` when it cannot."""
+    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(exc.strerror or str(exc)) from None
+    if not data.strip():
+        raise LoadError("file is empty")
+    try:
+        if suffix in TEXT_SUFFIXES:
+            text = decode_text(data)
+        elif suffix in HTML_SUFFIXES:
+            text = html_to_text(decode_text(data))
+        elif suffix == ".pdf":
+            text = pdf_to_text(data)
+        elif suffix == ".docx":
+            text = docx_to_text(data)
+        else:
+            raise LoadError(f"unsupported file type {suffix!r}")
+    except LoadError:
+        raise
+    except Exception as exc:  # third-party parsers raise anything on damaged files
+        raise LoadError(f"cannot parse {suffix[1:].upper()} ({type(exc).__name__}: {exc})") from None
+    if not text.strip():
+        raise LoadError("no text found")
+    return RawText(source=path, text=text)
+
+
+def read_files(paths: Iterable[Path]) -> Iterator[RawText]:
+    """Read each file, skipping (with a warning) those that cannot be read."""
+    for path in paths:
+        try:
+            yield read_file(path)
+        except LoadError as exc:
+            logger.warning("skipped %s: %s", path, exc)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode bytes whose encoding is unknown: BOMs first, then strict UTF-8, then detection."""
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(codec)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise LoadError("not a text file (unknown encoding or binary data)")
+    encoding = "gb18030" if best.encoding.replace("_", "").lower() in _CHINESE_CODECS else best.encoding
+    text = data.decode(encoding, errors="replace")
+    if _looks_binary(text):
+        raise LoadError("not a text file (binary data)")
+    return text
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters or replacement marks in more than 1% of the text mean garbage."""
+    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\n\r\t\f") or c == "\ufffd")
+    return bad > max(2, len(text) // 100)
+
+
+def html_to_text(html: str) -> str:
+    """Main text of a web page (no navigation or footer), headline first, via trafilatura."""
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(html, include_comments=False, include_tables=True, with_metadata=True)
+    if extracted is None:
+        raise LoadError("no main text found in the HTML page")
+    title = (extracted.title or "").strip()
+    date = (extracted.date or "").strip()
+    body = (extracted.text or "").strip()
+    if title and body.startswith(title):
+        body = body[len(title) :].lstrip()
+    return "\n\n".join(part for part in (title, date, body) if part)
+
+
+def pdf_to_text(data: bytes) -> str:
+    """Text of every page, pages separated by a newline (cleaning mends the breaks)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def docx_to_text(data: bytes) -> str:
+    """Paragraphs of the body, then table cells row by row."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" ".join(cell.text.strip() for cell in row.cells))
+    return "\n".join(lines)

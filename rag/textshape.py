@@ -1,0 +1,70 @@
+"""Character classes and line shapes shared by cleaning and document splitting.
+
+Chinese reports mix full-width and ASCII punctuation freely, so every class here
+accepts both.
+"""
+
+from __future__ import annotations
+
+import re
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCT = "\u3000-\u303f\uff00-\uffef“”‘’—…·"
+SENTENCE_END = "。！？!?；;…"
+# Punctuation that only occurs inside a sentence: a line containing one is prose, not a heading.
+PROSE_MARKS = "。，,；;！？!?"
+CN_NUMERAL = "一二三四五六七八九十百零〇"
+
+_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?:(?P<d>\d{1,2})\s*日?)?"
+)
+# A line that is only a date, maybe bracketed and with a time: "(2025年9月11日)", "2025-09-16 13:23".
+DATE_LINE = re.compile(
+    r"^[(（\[【]?\s*(?:19|20)\d{2}\s*(?:年|[-/.])\s*\d{1,2}\s*(?:月|[-/.])\s*\d{1,2}\s*日?"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[)）\]】]?$"
+)
+# Enumerators that open a heading, from outermost to innermost level.
+ENUMERATORS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"^[{CN_NUMERAL}]+、")),
+    (1, re.compile(rf"^第[{CN_NUMERAL}\d]+(?:章|部分|节)")),
+    (2, re.compile(rf"^[（(][{CN_NUMERAL}]+[)）]")),
+    (3, re.compile(rf"^第[{CN_NUMERAL}]+[,，、:：]")),
+    (3, re.compile(rf"^[{CN_NUMERAL}]+是")),
+    (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
+)
+
+
+def find_date(text: str) -> str | None:
+    """The first date in `text` as ISO `YYYY-MM-DD` (or `YYYY-MM`), if any."""
+    match = _DATE.search(text)
+    if not match:
+        return None
+    month = int(match["m"])
+    if not 1 <= month <= 12:
+        return None
+    if match["d"] and 1 <= int(match["d"]) <= 31:
+        return f"{match['y']}-{month:02d}-{int(match['d']):02d}"
+    return f"{match['y']}-{month:02d}"
+
+
+def is_prose(line: str) -> bool:
+    """Running text: long enough and punctuated like sentences."""
+    return len(line) >= 40 and any(c in PROSE_MARKS for c in line)
+
+
+def is_heading_like(line: str, max_len: int = 40) -> bool:
+    """A short line with no sentence punctuation: a title, heading, name or label."""
+    return (
+        0 < len(line) <= max_len
+        and sum(c.isalnum() for c in line) >= 2
+        and not any(c in PROSE_MARKS for c in line)
+        and not DATE_LINE.match(line)
+    )
+
+
+def enumerator_level(text: str) -> int | None:
+    """The heading level implied by a leading enumerator ("一、" -> 1, "（一）" -> 2, ...)."""
+    for level, pattern in ENUMERATORS:
+        if pattern.match(text):
+            return level
+    return None
