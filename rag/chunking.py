@@ -16,8 +16,7 @@ from rag.schema import Chunk, Document
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "!", "?", "；", ";", "，", ",", "、", ""]
 
 
-def make_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:
-    """The splitter used for every document (sizes in characters)."""
+def _splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:
     return RecursiveCharacterTextSplitter(
         separators=SEPARATORS,
         keep_separator="end",
@@ -27,14 +26,22 @@ def make_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterText
     )
 
 
-def chunk_document(document: Document, splitter: RecursiveCharacterTextSplitter) -> list[Chunk]:
-    """Split one document; each chunk knows its heading path at its first character."""
+def _chunk_document(document: Document, splitter: RecursiveCharacterTextSplitter, overlap: int) -> list[Chunk]:
+    """Split one document; each chunk knows its heading path at its first character.
+
+    A piece starts after the previous piece's start and no earlier than the previous end
+    minus the overlap; searching from there places it right even in repetitive text.
+    """
     chunks: list[Chunk] = []
-    cursor = 0
     for piece in splitter.split_text(document.text):
-        start = document.text.find(piece, cursor)
-        if start < 0:  # overlap may begin before the cursor
-            start = document.text.find(piece)
+        if chunks:
+            previous = chunks[-1]
+            earliest = max(previous.start + 1, previous.end - overlap)
+        else:
+            earliest = 0
+        start = document.text.find(piece, earliest)
+        if start < 0:
+            raise ValueError(f"chunk of {document.doc_id} not found in its text")
         end = start + len(piece)
         chunks.append(
             Chunk(
@@ -47,11 +54,10 @@ def chunk_document(document: Document, splitter: RecursiveCharacterTextSplitter)
                 text=piece,
             )
         )
-        cursor = start + 1
     return chunks
 
 
 def chunk_documents(documents: Iterable[Document], chunk_size: int, chunk_overlap: int) -> list[Chunk]:
     """All chunks of all documents, in document order."""
-    splitter = make_splitter(chunk_size, chunk_overlap)
-    return [chunk for document in documents for chunk in chunk_document(document, splitter)]
+    splitter = _splitter(chunk_size, chunk_overlap)
+    return [chunk for document in documents for chunk in _chunk_document(document, splitter, chunk_overlap)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 from rag.textshape import CJK, CJK_PUNCT, DATE_LINE, SENTENCE_END, enumerator_level, is_heading_like, is_prose
 
@@ -103,7 +104,7 @@ def _strip_page_prefixes(lines: list[str]) -> list[str]:
     numbered = [(i, int(m.group(1))) for i, line in enumerate(lines) if (m := _PAGE_PREFIX.match(line))]
     if len(numbered) < 3:
         return lines
-    consecutive = all(b[1] == a[1] + 1 for a, b in zip(numbered, numbered[1:]))
+    consecutive = all(b[1] == a[1] + 1 for a, b in pairwise(numbered))
     continuing = sum(1 for i, _ in numbered[1:] if _is_unfinished(_PAGE_PREFIX.sub("", _previous_text(lines, i))))
     if not consecutive or continuing * 2 < len(numbered) - 1:
         return lines

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rag.schema import Document, Heading
 from rag.textshape import (
@@ -31,7 +32,7 @@ _ORGANISATION = re.compile(
     rf"^[{CJK}]{{2,24}}(?:委员会|教育厅|教育局|厅|局|委|政府|办公室|大学|学院|学校|研究院|中心|协会)$"
 )
 _TOC_ENTRY = re.compile(r"^\d{1,3}[.、．]|\d{1,4}$")
-_PART_MARKER = re.compile(rf"(?:(?<=^)|(?<=\n)|(?<=[{SENTENCE_END}]))第[{CN_NUMERAL}\d]{{1,3}}篇")
+_PART_MARKER = re.compile(rf"(?:^|(?<=[{SENTENCE_END}]))第[{CN_NUMERAL}\d]{{1,3}}篇", re.MULTILINE)
 _SALUTATION = re.compile(r"^(.{0,60}?)(?:尊敬的|各位领导|同志们)[^:：]{0,30}[:：]")
 # Inline headings: a short first sentence that opens a paragraph ("聚焦思政建设,把牢……。正文……").
 # Enumerated leads ("第二,……。") may be longer than plain ones.
@@ -137,7 +138,7 @@ def _parts(text: str) -> list[_Segment]:
         return []
     bounds = [0] + [m.start() for m in markers] + [len(text)]
     segments = []
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in pairwise(bounds):
         part = text[start:end]
         if not is_prose(part.strip()):
             continue

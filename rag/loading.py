@@ -79,7 +79,7 @@ def read_file(path: Path) -> RawText:
             raise LoadError(f"unsupported file type {suffix!r}")
     except LoadError:
         raise
-    except Exception as exc:  # third-party parsers raise anything on damaged files
+    except Exception as exc:  # noqa: BLE001 - third-party parsers raise anything on damaged files
         raise LoadError(f"cannot parse {suffix[1:].upper()} ({type(exc).__name__}: {exc})") from None
     if not text.strip():
         raise LoadError("no text found")
@@ -131,11 +131,10 @@ def html_to_text(html: str) -> str:
     import trafilatura
 
     extracted = trafilatura.bare_extraction(html, include_comments=False, include_tables=True, with_metadata=True)
-    if extracted is None:
+    if not extracted:
         raise LoadError("no main text found in the HTML page")
-    title = (extracted.title or "").strip()
-    date = (extracted.date or "").strip()
-    body = (extracted.text or "").strip()
+    fields = extracted if isinstance(extracted, dict) else extracted.as_dict()
+    title, date, body = ((fields.get(key) or "").strip() for key in ("title", "date", "text"))
     if title and body.startswith(title):
         body = body[len(title) :].lstrip()
     return "\n\n".join(part for part in (title, date, body) if part)

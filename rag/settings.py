@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "docs" / "corpus"
@@ -64,6 +65,6 @@ class Settings:
             chunk_overlap=_env_int("RAG_CHUNK_OVERLAP", defaults.chunk_overlap),
         )
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced; `None` values (unset CLI flags) are ignored."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
