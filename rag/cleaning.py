@@ -11,9 +11,19 @@ import re
 from collections import Counter
 from itertools import pairwise
 
-from rag.textshape import CJK, CJK_PUNCT, DATE_LINE, SENTENCE_END, enumerator_level, is_heading_like, is_prose
+from rag.textshape import (
+    CJK,
+    CJK_PUNCT,
+    DATE_LINE,
+    ORGANISATION,
+    SENTENCE_END,
+    enumerator_level,
+    is_heading_like,
+    is_prose,
+)
 
-# Short lines containing one of these are navigation, sharing widgets, contact or legal chrome.
+# Short unpunctuated lines containing one of these are navigation, sharing widgets, contact or
+# legal chrome. (A line with a comma or full stop is a sentence and is never treated as chrome.)
 _CHROME = re.compile(
     r"设为首页|加入收藏|无障碍|站内搜索|当前位置|您的位置|您现在的位置|欢迎(?:您|访问|光临)|网站地图|联系我们"
     r"|返回顶部|^顶部$|打印本页|关闭窗口|^【?(?:关闭|打印)】?$|分享到|扫一扫|微信咨询|在线咨询|咨询热线|服务热线"
@@ -21,9 +31,10 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 # After the body has begun, one of these opens the footer: everything from it on is dropped.
+# A list heading stands alone on its line; a label is followed by a colon.
 _FOOTER = re.compile(
-    r"^(?:相关(?:阅读|新闻|文章|链接|推荐)|推荐阅读|热点推荐|上一(?:条|篇)|下一(?:条|篇)|(?:版权与)?免责声明|版权声明"
-    r"|本文标题|本文链接|链接地址|原文链接)"
+    r"^(?:(?:相关(?:阅读|新闻|文章|链接|推荐)|推荐阅读|热点推荐)\s*[:：]?\s*$"
+    r"|(?:上一(?:条|篇)|下一(?:条|篇)|(?:版权与)?免责声明|版权声明|本文标题|本文链接|链接地址|原文链接)\s*[:：])"
 )
 _NAV_SEPARATOR = re.compile(r"\s[|｜]\s|>>|»|\s>\s")
 _VIEW_COUNTER = re.compile(r"(?:围观|浏览|阅读|点击|访问)(?:次数|量|数)?\s*[:：]?\s*\d+\s*次?")
@@ -72,13 +83,18 @@ def _drop_chrome(lines: list[str]) -> list[str]:
     for line in lines:
         if body_started and _FOOTER.match(line):
             break
-        line = _VIEW_COUNTER.sub("", line).strip()
-        if len(line) <= _SHORT_LINE and (_CHROME.search(line) or _is_nav_bar(line) or _PAGE_NUMBER_LINE.match(line)):
-            continue
-        line = _reduce_byline(line)
+        if len(line) <= _SHORT_LINE and not _is_sentence(line):
+            line = _VIEW_COUNTER.sub("", line).strip()
+            if _CHROME.search(line) or _is_nav_bar(line) or _PAGE_NUMBER_LINE.match(line):
+                continue
+            line = _reduce_byline(line)
         body_started = body_started or is_prose(line)
         kept.append(line)
     return kept
+
+
+def _is_sentence(line: str) -> bool:
+    return any(c in "。，," for c in line)
 
 
 def _is_nav_bar(line: str) -> bool:
@@ -87,15 +103,11 @@ def _is_nav_bar(line: str) -> bool:
 
 def _reduce_byline(line: str) -> str:
     """'某某网 2022-03-25 13:23' -> '2022-03-25 13:23': a dated byline keeps only its date."""
-    if len(line) > _SHORT_LINE or DATE_LINE.match(line):
-        return line
     match = _DATE_IN_LINE.search(line)
-    if not match:
+    if not match or DATE_LINE.match(line):
         return line
     rest = _BYLINE_LABELS.sub("", line[: match.start()] + line[match.end() :])
-    if len(rest) <= 20 and not any(c in "。，," for c in rest):
-        return match.group(0)
-    return line
+    return match.group(0) if len(rest) <= 20 else line
 
 
 def _strip_page_prefixes(lines: list[str]) -> list[str]:
@@ -185,11 +197,16 @@ def _drop_repeats(lines: list[str]) -> list[str]:
 
 def _drop_trailing_labels(lines: list[str]) -> list[str]:
     """A document cannot end on a heading: short unpunctuated lines after the last prose are
-    leftovers of the page (ads, repeated titles, widget labels)."""
+    leftovers of the page (ads, repeated titles, widget labels). A signature (organisation,
+    date) is kept."""
     last_prose = max((i for i, line in enumerate(lines) if is_prose(line)), default=-1)
     if last_prose < 0:
         return lines
-    tail = [line for line in lines[last_prose + 1 :] if line and not is_heading_like(line)]
+    tail = [
+        line
+        for line in lines[last_prose + 1 :]
+        if not line or not is_heading_like(line) or ORGANISATION.match(line)
+    ]
     return lines[: last_prose + 1] + tail
 
 

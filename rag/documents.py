@@ -18,9 +18,9 @@ from itertools import pairwise
 
 from rag.schema import Document, Heading
 from rag.textshape import (
-    CJK,
     CN_NUMERAL,
     DATE_LINE,
+    ORGANISATION,
     SENTENCE_END,
     enumerator_level,
     find_date,
@@ -28,9 +28,6 @@ from rag.textshape import (
     is_prose,
 )
 
-_ORGANISATION = re.compile(
-    rf"^[{CJK}]{{2,24}}(?:委员会|教育厅|教育局|厅|局|委|政府|办公室|大学|学院|学校|研究院|中心|协会)$"
-)
 _TOC_ENTRY = re.compile(r"^\d{1,3}[.、．]|\d{1,4}$")
 _PART_MARKER = re.compile(rf"(?:^|(?<=[{SENTENCE_END}]))第[{CN_NUMERAL}\d]{{1,3}}篇", re.MULTILINE)
 _SALUTATION = re.compile(r"^(.{0,60}?)(?:尊敬的|各位领导|同志们)[^:：]{0,30}[:：]")
@@ -119,7 +116,7 @@ def _speeches(lines: list[_Line], text_end: int) -> list[_Segment]:
     """Speeches headed by an organisation line (and usually a headline just above it)."""
     openings: list[tuple[int, str]] = []
     for i, line in enumerate(lines[:-1]):
-        if _ORGANISATION.match(line.text) and is_prose(lines[i + 1].text):
+        if ORGANISATION.match(line.text) and is_prose(lines[i + 1].text):
             headline = lines[i - 1].text if i > 0 and is_heading_like(lines[i - 1].text) else ""
             first = i - 1 if headline else i
             openings.append((first, f"{line.text}：{headline}" if headline else line.text))
@@ -149,7 +146,8 @@ def _parts(text: str) -> list[_Segment]:
 
 
 def _article(lines: list[_Line], text_end: int, fallback_title: str) -> _Segment:
-    """One document: headline before the date line or the body; lines above it are site chrome."""
+    """One document: headline before the date line or the body (a numbered line is a section
+    heading, not a headline); lines above the headline are site chrome."""
     first_prose = next((i for i, line in enumerate(lines) if is_prose(line.text)), 0)
     header = lines[:first_prose]
     dates = [i for i, line in enumerate(header) if DATE_LINE.match(line.text)]
@@ -157,7 +155,8 @@ def _article(lines: list[_Line], text_end: int, fallback_title: str) -> _Segment
     if dates and dates[-1] > 0 and is_heading_like(header[dates[-1] - 1].text):
         headline = dates[-1] - 1
     else:
-        headline = next((i for i in reversed(range(len(header))) if is_heading_like(header[i].text)), -1)
+        titles = [i for i, line in enumerate(header) if is_heading_like(line.text) and not enumerator_level(line.text)]
+        headline = titles[-1] if titles else -1
     if headline >= 0:
         return _Segment(header[headline].start, text_end, header[headline].text, date)
     return _Segment(lines[0].start, text_end, _leading_title(lines[0].text) or fallback_title, date)
@@ -203,8 +202,10 @@ def find_headings(text: str) -> tuple[Heading, ...]:
     standalone: list[Heading] = []
     enumerated_leads: list[Heading] = []
     plain_leads: list[Heading] = []
-    for i in range(first_prose, len(lines)):
-        line = lines[i]
+    for i, line in enumerate(lines):
+        # Above the first paragraph stand title, kicker, date and speaker: only numbered lines there are headings.
+        if i < first_prose and not enumerator_level(line.text):
+            continue
         if is_heading_like(line.text) and i + 1 < len(lines):
             previous = standalone[-1] if standalone else None
             if previous and text[previous.end : line.start].strip() == "" and previous.end < line.start:

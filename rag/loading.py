@@ -10,15 +10,15 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
+SUPPORTED_SUFFIXES = {".txt", ".md"} | HTML_SUFFIXES | {".pdf", ".docx"}
 
 # charset-normalizer names the narrow Chinese code pages; GB18030 decodes all of them.
 _CHINESE_CODECS = {"gb2312", "gbk", "cp936", "hz", "gb18030"}
@@ -67,8 +67,10 @@ def read_file(path: Path) -> RawText:
     if not data.strip():
         raise LoadError("file is empty")
     try:
-        if suffix in TEXT_SUFFIXES:
+        if suffix == ".txt":
             text = decode_text(data)
+        elif suffix == ".md":
+            text = markdown_to_text(decode_text(data))
         elif suffix in HTML_SUFFIXES:
             text = html_to_text(decode_text(data))
         elif suffix == ".pdf":
@@ -124,6 +126,23 @@ def _looks_binary(text: str) -> bool:
     """Control characters or replacement marks in more than 1% of the text mean garbage."""
     bad = sum(1 for c in text if (ord(c) < 32 and c not in "\n\r\t\f") or c == "\ufffd")
     return bad > max(2, len(text) // 100)
+
+
+_MARKDOWN_RULES = [
+    (re.compile(r"^\s{0,3}#{1,6}\s+|\s+#+\s*$", re.MULTILINE), ""),  # heading markers
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links keep their text
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
+    (re.compile(r"^\s{0,3}(?:[-*+]|>)\s+", re.MULTILINE), ""),  # bullets and quotes
+    (re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$", re.MULTILINE), ""),  # rules
+]
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Plain text of a Markdown file: markup removed, words and line structure kept."""
+    for pattern, replacement in _MARKDOWN_RULES:
+        markdown = pattern.sub(replacement, markdown)
+    return markdown
 
 
 def html_to_text(html: str) -> str:

@@ -23,6 +23,8 @@ DATE_LINE = re.compile(
     r"^[(（\[【]?\s*(?:19|20)\d{2}\s*(?:年|[-/.])\s*\d{1,2}\s*(?:月|[-/.])\s*\d{1,2}\s*日?"
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[)）\]】]?$"
 )
+# A line naming an organisation alone: a speech's speaker or a document's signature.
+ORGANISATION = re.compile(rf"^[{CJK}]{{2,24}}(?:委员会|教育厅|教育局|厅|局|委|政府|办公室|大学|学院|学校|研究院|中心|协会)$")
 # Enumerators that open a heading, from outermost to innermost level.
 ENUMERATORS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, re.compile(rf"^[{CN_NUMERAL}]+、")),

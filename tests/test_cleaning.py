@@ -123,3 +123,18 @@ def test_cleaning_keeps_every_number_and_masked_name() -> None:
 def test_blank_lines_and_whitespace_are_normalised() -> None:
     raw = f"\ufeff某市教育工作报告\r\n\r\n\r\n\r\n\u3000\u3000{PARAGRAPH_A}  \r\n\t{PARAGRAPH_B}"
     assert clean_text(raw) == f"某市教育工作报告\n\n{PARAGRAPH_A}\n{PARAGRAPH_B}"
+
+
+def test_sentences_that_mention_chrome_words_are_content_not_chrome() -> None:
+    kept = [
+        "学校为残疾学生建设无障碍设施，企业提供技术支持。",
+        "相关新闻报道显示，全市中小学课后服务参与率达到97.6%，家长满意度持续提升，社会反响良好。",
+        "全市教育公众号文章阅读量100万次，点击数3200次，访问量逐年增长，覆盖师生家长。",
+    ]
+    raw = "\n".join(["某市教育工作报告", PARAGRAPH_A, *kept, PARAGRAPH_B])
+    assert clean_text(raw).split("\n") == ["某市教育工作报告", PARAGRAPH_A, *kept, PARAGRAPH_B]
+
+
+def test_a_closing_signature_is_kept() -> None:
+    raw = f"某市教育工作报告\n\n{PARAGRAPH_A}\n\n某市教育局\n2024年1月5日\n\n打印本页 关闭窗口"
+    assert clean_text(raw) == f"某市教育工作报告\n\n{PARAGRAPH_A}\n\n某市教育局\n2024年1月5日"

@@ -21,7 +21,8 @@ def test_text_files_decode_in_every_common_chinese_encoding(tmp_path: Path, enco
     assert read_file(path).text.replace("\r\n", "\n") == TEXT
 
 
-def test_html_page_yields_headline_and_main_text_without_navigation(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_html_page_yields_headline_and_main_text_without_navigation(tmp_path: Path, encoding: str) -> None:
     html = f"""<html><head><title>某市教育工作报告 - 某市教育局门户网站</title></head><body>
     <div class="nav"><a href="/">设为首页</a> | <a href="#">加入收藏</a> | <a href="#">无障碍浏览</a></div>
     <div class="crumb">当前位置：首页 &gt;&gt; 教育新闻 &gt;&gt; 正文</div>
@@ -30,7 +31,7 @@ def test_html_page_yields_headline_and_main_text_without_navigation(tmp_path: Pa
     <div class="footer">上一条：某县召开教育大会 下一条：某区开展教师培训 <a href="#">关闭</a>
     版权所有 某市教育局 备案号：京ICP备12345678号</div></body></html>"""
     path = tmp_path / "page.html"
-    path.write_text(html, encoding="utf-8")
+    path.write_bytes(html.encode(encoding))
     [document] = load_documents([path])
     assert document.title == "某市教育工作报告"
     assert document.date == "2024-05-06"
@@ -122,3 +123,17 @@ def test_document_ids_are_unique_and_stable_across_folders(tmp_path: Path) -> No
     assert first == again == ["a/report", "b/report"]
     twice = [d.doc_id for d in load_documents([tmp_path / "a" / "report.txt", tmp_path / "b" / "report.txt"])]
     assert twice == ["report", "report-2"]
+
+
+def test_markdown_markup_is_removed_but_words_and_numbers_stay(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(
+        f"# 某市教育工作报告\n\n![图](a.png)\n\n## 一、基础教育\n\n{PARAGRAPH_A}\n\n"
+        "- **新增学位**：1.2万个，详见[附件](http://example.invalid/a.pdf)。\n",
+        encoding="utf-8",
+    )
+    [document] = load_documents([path])
+    assert document.title == "某市教育工作报告"
+    assert [h.title for h in document.headings] == ["一、基础教育"]
+    assert document.text.endswith("新增学位：1.2万个，详见附件。")
+    assert "#" not in document.text and "**" not in document.text and "http" not in document.text
