@@ -30,8 +30,9 @@ _CHROME = re.compile(
     r"|微信订阅号|版权所有|copyright|©|ICP备|公网安备|主办单位|承办单位|技术支持|责任编辑|我要投稿|字号[:：]",
     re.IGNORECASE,
 )
-# After the body has begun, one of these opens the footer: everything from it on is dropped.
-# A list heading stands alone on its line; a label is followed by a colon.
+# After the body has begun, one of these opens the footer: everything from it on is dropped,
+# unless more real paragraphs follow (several pages saved into one file), when only the label
+# line goes. A list heading stands alone on its line; a label is followed by a colon.
 _FOOTER = re.compile(
     r"^(?:(?:相关(?:阅读|新闻|文章|链接|推荐)|推荐阅读|热点推荐)\s*[:：]?\s*$"
     r"|(?:上一(?:条|篇)|下一(?:条|篇)|(?:版权与)?免责声明|版权声明|本文标题|本文链接|链接地址|原文链接)\s*[:：])"
@@ -52,6 +53,8 @@ _ASCII_PUNCT = ",.;:!?)"
 _STRAY_SPACE = re.compile(rf"(?<=[{_CJKISH}{_ASCII_PUNCT}])[ ]+(?=[{_CJKISH}(])|(?<=[{_CJKISH}])[ ]+(?=[\d*])|(?<=[\d%])[ ]+(?=[{CJK}])")
 _SPLIT_DECIMAL = re.compile(r"(?<=\d)\.[ ]+(?=\d)")
 
+# Characters of finished paragraphs after a footer label that show the text goes on.
+_MORE_CONTENT = 600
 # Lines shorter than this are titles or labels; their inner spaces may be deliberate.
 _SHORT_LINE = 60
 # Unfinished lines end with one of these (or with a plain character inside prose).
@@ -78,11 +81,14 @@ def _normalize(raw: str) -> str:
 
 
 def _drop_chrome(lines: list[str]) -> list[str]:
+    content_after = _paragraph_chars_after(lines)
     body_started = False
     kept: list[str] = []
-    for line in lines:
+    for i, line in enumerate(lines):
         if body_started and _FOOTER.match(line):
-            break
+            if content_after[i + 1] < _MORE_CONTENT:
+                break
+            continue
         if len(line) <= _SHORT_LINE and not _is_sentence(line):
             line = _VIEW_COUNTER.sub("", line).strip()
             if _CHROME.search(line) or _is_nav_bar(line) or _PAGE_NUMBER_LINE.match(line):
@@ -91,6 +97,17 @@ def _drop_chrome(lines: list[str]) -> list[str]:
         body_started = body_started or is_prose(line)
         kept.append(line)
     return kept
+
+
+def _paragraph_chars_after(lines: list[str]) -> list[int]:
+    """For each index i, the characters of finished paragraphs in lines[i:]. Related-article
+    snippets end in "..." and do not count."""
+    after = [0] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        finished = is_prose(line) and line[-1] in "。！？!?"
+        after[i] = after[i + 1] + (len(line) if finished else 0)
+    return after
 
 
 def _is_sentence(line: str) -> bool:
@@ -113,21 +130,22 @@ def _reduce_byline(line: str) -> str:
 def _strip_page_prefixes(lines: list[str]) -> list[str]:
     """Remove page numbers glued to the start of pages ("2、专业学 校..."): a run of lines
     numbered n, n+1, n+2 ... most of which continue an unfinished sentence."""
-    numbered = [(i, int(m.group(1))) for i, line in enumerate(lines) if (m := _PAGE_PREFIX.match(line))]
+    numbered: list[tuple[int, int, str]] = []  # (line index, number, previous non-empty line)
+    previous = ""
+    for i, line in enumerate(lines):
+        if match := _PAGE_PREFIX.match(line):
+            numbered.append((i, int(match.group(1)), previous))
+        previous = line or previous
     if len(numbered) < 3:
         return lines
     consecutive = all(b[1] == a[1] + 1 for a, b in pairwise(numbered))
-    continuing = sum(1 for i, _ in numbered[1:] if _is_unfinished(_PAGE_PREFIX.sub("", _previous_text(lines, i))))
+    continuing = sum(1 for _, _, before in numbered[1:] if _is_unfinished(_PAGE_PREFIX.sub("", before)))
     if not consecutive or continuing * 2 < len(numbered) - 1:
         return lines
     stripped = list(lines)
-    for i, _ in numbered:
+    for i, _, _ in numbered:
         stripped[i] = _PAGE_PREFIX.sub("", lines[i], count=1)
     return stripped
-
-
-def _previous_text(lines: list[str], index: int) -> str:
-    return next((line for line in reversed(lines[:index]) if line), "")
 
 
 def _is_unfinished(line: str) -> bool:

@@ -208,14 +208,14 @@ def find_headings(text: str) -> tuple[Heading, ...]:
             continue
         if is_heading_like(line.text) and i + 1 < len(lines):
             previous = standalone[-1] if standalone else None
-            if previous and text[previous.end : line.start].strip() == "" and previous.end < line.start:
-                title = f"{previous.title} {line.text}"
-                standalone[-1] = Heading(previous.start, line.end, previous.level, title)
+            if previous and not text[previous.end : line.start].strip():
+                standalone[-1] = Heading(previous.start, line.end, previous.level, f"{previous.title} {line.text}")
             else:
                 standalone.append(Heading(line.start, line.end, enumerator_level(line.text) or 1, line.text))
         elif (lead := _LEAD.match(line.text)) and len(line.text) - lead.end() >= 40 and _balanced(lead.group(1)):
-            heading = Heading(line.start, line.start + lead.end(1), enumerator_level(lead.group(1)) or 2, lead.group(1))
-            if enumerator_level(heading.title):
+            level = enumerator_level(lead.group(1))
+            heading = Heading(line.start, line.start + lead.end(1), level or 2, lead.group(1))
+            if level:
                 enumerated_leads.append(heading)
             elif len(heading.title) <= _PLAIN_LEAD_CHARS:
                 plain_leads.append(heading)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Heading:
-    """A section heading inside a document; `text[start:end]` is the heading as written."""
+    """A section heading inside a document, spanning `text[start:end]`; a heading written on
+    several consecutive lines has those lines joined by a space as its title."""
 
     start: int
     end: int

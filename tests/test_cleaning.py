@@ -138,3 +138,10 @@ def test_sentences_that_mention_chrome_words_are_content_not_chrome() -> None:
 def test_a_closing_signature_is_kept() -> None:
     raw = f"某市教育工作报告\n\n{PARAGRAPH_A}\n\n某市教育局\n2024年1月5日\n\n打印本页 关闭窗口"
     assert clean_text(raw) == f"某市教育工作报告\n\n{PARAGRAPH_A}\n\n某市教育局\n2024年1月5日"
+
+
+def test_a_footer_label_between_two_saved_pages_does_not_drop_the_second_page() -> None:
+    second_page = "\n".join([PARAGRAPH_A, PARAGRAPH_B, PARAGRAPH_C] * 3)
+    raw = f"某市教育工作报告\n{PARAGRAPH_A}\n上一篇：某县召开教育大会\n某县职业教育发展报告\n{second_page}\n相关阅读\n某区开展教师培训"
+    cleaned = clean_text(raw)
+    assert cleaned == f"某市教育工作报告\n{PARAGRAPH_A}\n某县职业教育发展报告\n{second_page}"
