@@ -14,6 +14,7 @@ from itertools import pairwise
 from rag.textshape import (
     CJK,
     CJK_PUNCT,
+    DATE,
     DATE_LINE,
     ORGANISATION,
     SENTENCE_END,
@@ -40,9 +41,6 @@ _FOOTER = re.compile(
 _NAV_SEPARATOR = re.compile(r"\s[|｜]\s|>>|»|\s>\s")
 _VIEW_COUNTER = re.compile(r"(?:围观|浏览|阅读|点击|访问)(?:次数|量|数)?\s*[:：]?\s*\d+\s*次?")
 _BYLINE_LABELS = re.compile(r"来源|作者|发布(?:时间|日期)?|时间|日期|编辑|[:：|｜【】\[\]()（）\s]")
-_DATE_IN_LINE = re.compile(
-    r"(?:19|20)\d{2}\s*(?:年|[-/.])\s*\d{1,2}\s*(?:月|[-/.])\s*\d{1,2}(?:\s*日)?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
-)
 _PAGE_NUMBER_LINE = re.compile(r"^(?:\d{1,4}|[-—]\s*\d{1,4}\s*[-—]|第\s*\d{1,4}\s*页.*|\d{1,4}\s*/\s*\d{1,4})$")
 _PAGE_PREFIX = re.compile(r"^(\d{1,4})、\s*")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -111,6 +109,7 @@ def _paragraph_chars_after(lines: list[str]) -> list[int]:
 
 
 def _is_sentence(line: str) -> bool:
+    """Narrower than `is_prose`: "欢迎您!" stays chrome, "建设无障碍设施，……" is content."""
     return any(c in "。，," for c in line)
 
 
@@ -120,7 +119,7 @@ def _is_nav_bar(line: str) -> bool:
 
 def _reduce_byline(line: str) -> str:
     """'某某网 2022-03-25 13:23' -> '2022-03-25 13:23': a dated byline keeps only its date."""
-    match = _DATE_IN_LINE.search(line)
+    match = DATE.search(line)
     if not match or DATE_LINE.match(line):
         return line
     rest = _BYLINE_LABELS.sub("", line[: match.start()] + line[match.end() :])

@@ -15,14 +15,14 @@ SENTENCE_END = "。！？!?；;…"
 PROSE_MARKS = "。，,；;！？!?"
 CN_NUMERAL = "一二三四五六七八九十百零〇"
 
-_DATE = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?:(?P<d>\d{1,2})\s*日?)?"
+# A calendar date, with an optional time: "2025年9月11日", "2022-03-25 13:23", "2024/1/5".
+_DATE_PATTERN = (
+    r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})(?:\s*日)?"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
-# A line that is only a date, maybe bracketed and with a time: "(2025年9月11日)", "2025-09-16 13:23".
-DATE_LINE = re.compile(
-    r"^[(（\[【]?\s*(?:19|20)\d{2}\s*(?:年|[-/.])\s*\d{1,2}\s*(?:月|[-/.])\s*\d{1,2}\s*日?"
-    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[)）\]】]?$"
-)
+DATE = re.compile(_DATE_PATTERN)
+# A line that is only a date, maybe bracketed: "(2025年9月11日)", "2025-09-16 13:23".
+DATE_LINE = re.compile(rf"^[(（\[【]?\s*{_DATE_PATTERN}\s*[)）\]】]?$")
 # A line naming an organisation alone: a speech's speaker or a document's signature.
 ORGANISATION = re.compile(rf"^[{CJK}]{{2,24}}(?:委员会|教育厅|教育局|厅|局|委|政府|办公室|大学|学院|学校|研究院|中心|协会)$")
 # Enumerators that open a heading, from outermost to innermost level.
@@ -37,16 +37,12 @@ ENUMERATORS: tuple[tuple[int, re.Pattern[str]], ...] = (
 
 
 def find_date(text: str) -> str | None:
-    """The first date in `text` as ISO `YYYY-MM-DD` (or `YYYY-MM`), if any."""
-    match = _DATE.search(text)
-    if not match:
-        return None
-    month = int(match["m"])
-    if not 1 <= month <= 12:
-        return None
-    if match["d"] and 1 <= int(match["d"]) <= 31:
-        return f"{match['y']}-{month:02d}-{int(match['d']):02d}"
-    return f"{match['y']}-{month:02d}"
+    """The first valid date in `text` as ISO `YYYY-MM-DD`, if any."""
+    for match in DATE.finditer(text):
+        month, day = int(match["m"]), int(match["d"])
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{match['y']}-{month:02d}-{day:02d}"
+    return None
 
 
 def is_prose(line: str) -> bool:
