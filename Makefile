@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test setup
 
+# Build (or update) the index of the sample corpus, then answer a first query.
 run: $(STAMP)
-	$(BIN)/rag docs
+	$(BIN)/rag index
+	$(BIN)/rag search "海西州如何培养科技人才？" --k 3
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

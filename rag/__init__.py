@@ -2,7 +2,20 @@
 
 from rag.chunking import chunk_documents
 from rag.corpus import load_documents
-from rag.schema import Chunk, Document, Heading
+from rag.engine import Engine
+from rag.indexing import BadIndexError
+from rag.schema import Chunk, Document, Heading, Hit, Sentence
 from rag.settings import Settings
 
-__all__ = ["Chunk", "Document", "Heading", "Settings", "chunk_documents", "load_documents"]
+__all__ = [
+    "BadIndexError",
+    "Chunk",
+    "Document",
+    "Engine",
+    "Heading",
+    "Hit",
+    "Sentence",
+    "Settings",
+    "chunk_documents",
+    "load_documents",
+]

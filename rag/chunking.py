@@ -1,4 +1,4 @@
-"""Chunking documents into retrievable spans with exact offsets.
+"""Chunking documents into retrievable spans with exact offsets, and finding sentences.
 
 LangChain's recursive splitter cuts at the largest boundary that fits: paragraph, line,
 sentence end (。！？；), then clause (，、). Offsets are found by locating each piece in
@@ -7,11 +7,13 @@ the document text, so `document.text[chunk.start:chunk.end] == chunk.text` by co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from rag.schema import Chunk, Document
+from rag.textshape import CJK
 
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "!", "?", "；", ";", "，", ",", "、", ""]
 
@@ -61,3 +63,25 @@ def chunk_documents(documents: Iterable[Document], chunk_size: int, chunk_overla
     """All chunks of all documents, in document order."""
     splitter = _splitter(chunk_size, chunk_overlap)
     return [chunk for document in documents for chunk in _chunk_document(document, splitter, chunk_overlap)]
+
+
+# A sentence runs to a sentence-ending mark (with any closing quotes after it) or to the
+# end of its line; "…" alone does not end one, since it often stands inside a quote.
+_SENTENCE = re.compile(r"[^\n]*?(?:[。！？!?；;]+[”’」』）)\"']*|(?=\n)|$)")
+_WORD = re.compile(rf"[0-9A-Za-z{CJK}]")
+MIN_SENTENCE_WORD_CHARS = 4
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in `text`, surrounding spaces excluded; fragments
+    with fewer than 4 letters, digits or Chinese characters (stray labels) are skipped."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if len(_WORD.findall(text[start:end])) >= MIN_SENTENCE_WORD_CHARS:
+            spans.append((start, end))
+    return spans

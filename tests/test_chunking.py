@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from conftest import PARAGRAPH_A, PARAGRAPH_B, PARAGRAPH_C
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import PARAGRAPH_A, PARAGRAPH_B, PARAGRAPH_C
-
-from rag.chunking import chunk_documents
+from rag.chunking import chunk_documents, sentence_spans
 from rag.documents import split_documents
 from rag.schema import Document
 
@@ -55,3 +54,21 @@ def test_overlap_repeats_the_tail_of_the_previous_chunk() -> None:
     for previous, current in zip(chunks, chunks[1:]):
         assert current.start < previous.end, "consecutive chunks should overlap"
         assert current.start > previous.start
+
+
+def test_sentence_spans_split_at_sentence_ends_and_lines() -> None:
+    text = "北川市新建学校19所。“我们很满意！”学生家长说；\n二、学位供给\n  短句\n全市普惠率达到91.3%，成效明显"
+    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    # Fragments with fewer than 4 letters, digits or Chinese characters ("短句") are not sentences.
+    assert sentences == ["北川市新建学校19所。", "“我们很满意！”", "学生家长说；", "二、学位供给", "全市普惠率达到91.3%，成效明显"]
+
+
+@given(st.text(alphabet="北川市学校教师。！？；，\n 12ab“”", max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_sentence_spans_are_ordered_trimmed_and_inside_the_text(text: str) -> None:
+    previous_end = 0
+    for start, end in sentence_spans(text):
+        assert previous_end <= start < end <= len(text)
+        assert not text[start].isspace() and not text[end - 1].isspace()
+        assert "\n" not in text[start:end]
+        previous_end = end

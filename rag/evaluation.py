@@ -1,0 +1,127 @@
+"""Scoring retrieval against a gold set (one JSON object per line).
+
+Each gold item has `id`, `type`, `question` and `evidence`: a list of `{"file", "quote"}`.
+A hit covers a quote when the quote (NFKC, spaces removed) lies inside the hit text, or
+the two share a contiguous run of at least half the quote and at least 8 characters
+(quotes are copied from PDFs, so they may cross a chunk boundary or differ in a space).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+MIN_SHARED_RUN = 8
+PASTED = re.compile(r"「(.+?)」", re.DOTALL)
+
+
+class GoldError(ValueError):
+    """The gold file cannot be read; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    id: str
+    type: str
+    question: str
+    quotes: tuple[str, ...]
+
+    @property
+    def pasted(self) -> str | None:
+        """The passage or quote between 「」 in the question, if any."""
+        found = PASTED.search(self.question)
+        return found.group(1) if found else None
+
+
+def load_gold(path: Path) -> list[GoldItem]:
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise GoldError(f"{path}: {exc.strerror or exc}") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            quotes = tuple(e["quote"] for e in row.get("evidence") or [])
+            items.append(GoldItem(str(row.get("id", number)), str(row["type"]), str(row["question"]), quotes))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise GoldError(f"{path}:{number}: not a gold item ({exc.__class__.__name__}: {exc})") from None
+    return items
+
+
+def normalize(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def covers(hit_text: str, quote: str) -> bool:
+    """Does a hit contain the evidence quote (see module docstring)?"""
+    text, quote = normalize(hit_text), normalize(quote)
+    if not quote:
+        return False
+    if quote in text:
+        return True
+    match = SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(0, len(text), 0, len(quote))
+    return match.size >= max(MIN_SHARED_RUN, len(quote) / 2)
+
+
+@dataclass
+class Scores:
+    """Running means of the retrieval metrics over the items that have evidence."""
+
+    n: int = 0
+    hit1: float = 0.0
+    hit5: float = 0.0
+    mrr10: float = 0.0
+    recall5: float = 0.0
+    per_item: list[tuple[str, int | None]] = field(default_factory=list)
+
+    def add(self, item_id: str, texts: Sequence[str], quotes: Sequence[str]) -> None:
+        first = next((r for r, t in enumerate(texts[:10], 1) if any(covers(t, q) for q in quotes)), None)
+        self.n += 1
+        self.hit1 += first == 1
+        self.hit5 += first is not None and first <= 5
+        self.mrr10 += 1 / first if first else 0.0
+        self.recall5 += sum(any(covers(t, q) for t in texts[:5]) for q in quotes) / len(quotes)
+        self.per_item.append((item_id, first))
+
+    def means(self) -> dict[str, float]:
+        n = max(self.n, 1)
+        return {
+            "hit@1": self.hit1 / n,
+            "hit@5": self.hit5 / n,
+            "MRR@10": self.mrr10 / n,
+            "recall@5": self.recall5 / n,
+        }
+
+
+def evaluate_retrieval(
+    items: Sequence[GoldItem], search: Callable[[GoldItem], Sequence[str]]
+) -> dict[str, Scores]:
+    """Scores per question type and under "overall"; `search` returns hit texts, best first.
+    Items without evidence (unanswerable) have nothing to retrieve and are left out."""
+    by_type: dict[str, Scores] = {"overall": Scores()}
+    for item in items:
+        if not item.quotes:
+            continue
+        texts = search(item)
+        for key in (item.type, "overall"):
+            by_type.setdefault(key, Scores()).add(item.id, texts, item.quotes)
+    return by_type
+
+
+def search_texts(engine, item: GoldItem, k: int = 10) -> list[str]:  # type: ignore[no-untyped-def]
+    """How the product serves each kind of item: a `similar` item pastes a passage and
+    wants OTHER places saying the same, so hits containing the passage itself are dropped;
+    everything else is searched with the question as typed."""
+    pasted = item.pasted
+    if item.type == "similar" and pasted:
+        hits = engine.search(pasted, k=k + 5)
+        return [h.text for h in hits if not covers(h.text, pasted)][:k]
+    return [h.text for h in engine.search(item.question, k=k)]

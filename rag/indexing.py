@@ -1,0 +1,511 @@
+"""Building, saving and opening the index: documents -> chunks -> vectors + BM25.
+
+On disk an index directory holds numbered versions and a `CURRENT` file naming the one
+in use:
+
+    index/CURRENT                 "v-20261122-150102-3f2a"
+    index/v-…/manifest.json       format, model, chunking, per-source hashes, checksums
+    index/v-…/documents.jsonl     cleaned documents (the text every offset points into)
+    index/v-…/chunks.jsonl        chunk spans and heading paths
+    index/v-…/sentences.jsonl     sentence spans, each with the chunk row holding it
+    index/v-…/tokens.jsonl        BM25 tokens per chunk (reused by the next incremental run)
+    index/v-…/dense.faiss         chunk vectors
+    index/v-…/sentences.faiss     sentence vectors (dense search scores a chunk by its best
+                                  sentence too: a fact is one sentence of a 300-character chunk)
+    index/v-…/bm25/               the BM25 store
+
+A run writes a complete new version beside the old one and then replaces `CURRENT` in
+one atomic rename, so a crash at any point leaves the previous version in use. Files
+whose content hash is unchanged are carried over without being read or embedded again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from rag.chunking import chunk_documents, sentence_spans
+from rag.corpus import assign_ids, file_documents
+from rag.embedding import Embedder
+from rag.loading import LoadError, find_files, read_file
+from rag.schema import Chunk, Document, Heading, Sentence
+from rag.settings import Settings
+from rag.stores import DenseStore, LexicalStore, tokenize
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+SENTENCE_STORE = "sentences.faiss"
+# Bump when `embedding_text` or `lexical_tokens` change what is embedded or tokenised:
+# vectors and tokens from an index built the old way are then not reused.
+TEXT_RECIPE = 2
+
+
+class BadIndexError(RuntimeError):
+    """The index is missing, broken or was built differently; the message says how to fix it."""
+
+REBUILD_HINT = "rebuild it with: rag index --rebuild"
+
+
+# --------------------------------------------------------------------------------------
+# What gets embedded and tokenised for a chunk
+# --------------------------------------------------------------------------------------
+
+
+def embedding_text(document: Document, start: int, end: int, with_context: bool, with_heading: bool = True) -> str:
+    """A chunk or sentence as the model sees it: after its title (and heading path) when
+    `with_context`, since a passage like "新增学位4.8万个" is only findable by its region.
+    Sentences get the title only: a heading is often a whole lead sentence that would
+    outweigh the short sentence it stands over (benchmarks/retrieval.py)."""
+    text = document.text[start:end]
+    if not with_context:
+        return text
+    headings = document.heading_path(start) if with_heading else ()
+    return " > ".join((document.title, *headings)) + "\n" + text
+
+
+def document_sentences(documents: list[Document], chunks: list[Chunk]) -> list[Sentence]:
+    """Every sentence of `documents`, each tied to the chunk (position in `chunks`) that
+    holds most of it."""
+    sentences = []
+    rows_by_doc: dict[str, list[int]] = {}
+    for row, chunk in enumerate(chunks):
+        rows_by_doc.setdefault(chunk.doc_id, []).append(row)
+    for document in documents:
+        rows = rows_by_doc.get(document.doc_id, [])
+        for start, end in sentence_spans(document.text):
+            shared = [(min(end, chunks[r].end) - max(start, chunks[r].start), -r) for r in rows]
+            if shared:
+                sentences.append(Sentence(document.doc_id, start, end, -max(shared)[1]))
+    return sentences
+
+
+def lexical_tokens(chunk: Chunk) -> list[str]:
+    """BM25 sees the title too: questions name the region or body, passages often do not."""
+    return tokenize(f"{chunk.title}\n{chunk.text}")
+
+
+# --------------------------------------------------------------------------------------
+# A loaded index version
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Index:
+    """One complete index version in memory: records plus both stores."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    sentences: list[Sentence]
+    dense: DenseStore
+    sentence_dense: DenseStore
+    lexical: LexicalStore
+    doc_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    doc_sentence_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    sentence_chunk: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def __post_init__(self) -> None:
+        self.doc_rows = _rows_by_doc(self.chunks)
+        self.doc_sentence_rows = _rows_by_doc(self.sentences)
+        self.sentence_chunk = np.asarray([s.chunk for s in self.sentences], dtype=np.int64)
+
+
+def _rows_by_doc(records: Sequence[Chunk | Sentence]) -> dict[str, np.ndarray]:
+    rows: dict[str, list[int]] = {}
+    for i, record in enumerate(records):
+        rows.setdefault(record.doc_id, []).append(i)
+    return {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}
+
+
+def current_version(index_dir: Path) -> Path | None:
+    """The version folder `CURRENT` points at, if any."""
+    pointer = index_dir / CURRENT
+    if not pointer.exists():
+        return None
+    return index_dir / pointer.read_text().strip()
+
+
+def open_index(index_dir: Path, model: str | None = None) -> Index:
+    """Load the current version, checking format, model and file checksums."""
+    folder = current_version(index_dir)
+    if folder is None:
+        raise BadIndexError(f"no index in {index_dir}; build one with: rag index")
+    manifest = _read_manifest(folder)
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise BadIndexError(
+            f"index in {index_dir} has format {manifest.get('format_version')}, this version reads "
+            f"format {FORMAT_VERSION}; {REBUILD_HINT}"
+        )
+    built_with = manifest["model"]["name"]
+    if model is not None and built_with != model:
+        raise BadIndexError(
+            f"index in {index_dir} was built with model {built_with!r}, not {model!r}; "
+            f"{REBUILD_HINT} (or set RAG_MODEL={built_with})"
+        )
+    _verify_checksums(folder, manifest)
+    documents = {d.doc_id: d for d in _read_jsonl(folder / "documents.jsonl", _document_from)}
+    chunks = list(_read_jsonl(folder / "chunks.jsonl", _chunk_from))
+    sentences = list(_read_jsonl(folder / "sentences.jsonl", lambda r: Sentence(**r)))
+    dense, lexical = DenseStore.load(folder), LexicalStore.load(folder)
+    sentence_dense = DenseStore.load(folder, SENTENCE_STORE)
+    if not (len(dense) == len(lexical) == len(chunks) and len(sentence_dense) == len(sentences)):
+        raise BadIndexError(f"index in {folder} is inconsistent (store sizes differ); {REBUILD_HINT}")
+    return Index(folder, manifest, documents, chunks, sentences, dense, sentence_dense, lexical)
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    try:
+        return json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError) as exc:
+        raise BadIndexError(f"cannot read {folder / MANIFEST} ({exc.__class__.__name__}); {REBUILD_HINT}") from None
+
+
+def _verify_checksums(folder: Path, manifest: dict[str, Any]) -> None:
+    for name, expected in manifest.get("checksums", {}).items():
+        path = folder / name
+        if not path.exists() or _sha256(path) != expected:
+            raise BadIndexError(f"index file {path} is missing or corrupted; {REBUILD_HINT}")
+
+
+# --------------------------------------------------------------------------------------
+# Building
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What one indexing run did."""
+
+    version: str
+    files_new: int
+    files_changed: int
+    files_unchanged: int
+    files_removed: int
+    files_skipped: int
+    documents: int
+    chunks: int
+    texts_embedded: int
+    seconds: float
+
+
+@dataclass
+class _FilePart:
+    """The records one source file contributes to the new version."""
+
+    source: str
+    sha256: str
+    base_id: str
+    documents: list[Document]
+    chunks: list[Chunk]
+    sentences: list[Sentence]  # `chunk` counts from this part's first chunk
+    tokens: list[list[str]]
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder,
+    paths: list[Path] | None = None,
+    rebuild: bool = False,
+    hook: Callable[[str], None] | None = None,
+) -> IndexReport:
+    """Index `paths` (default: the configured corpus) incrementally into a new version.
+
+    `hook` is called with a stage name at each step; tests use it to inject failures.
+    """
+    started = time.perf_counter()
+    index_dir = settings.index_dir
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(index_dir):
+        _remove_leftovers(index_dir)
+        paths = list(paths or settings.corpus)
+        files = find_files(paths)
+        ids = assign_ids(files, paths)
+        previous = None if rebuild else _reusable(index_dir, settings, embedder)
+        old_parts = _parts_by_source(previous) if previous else {}
+
+        parts: list[_FilePart] = []
+        new_parts: list[_FilePart] = []
+        counts = {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0}
+        for file in tqdm(files, desc="Reading", unit="file", disable=None, leave=False):
+            source = str(file)
+            digest = _sha256(file)
+            old = old_parts.get(source)
+            if old is not None and old.sha256 == digest and old.base_id == ids[file]:
+                parts.append(old)
+                counts["unchanged"] += 1
+                continue
+            try:
+                raw = read_file(file)
+            except LoadError as exc:
+                log.warning("skipped %s: %s", file, exc)
+                counts["skipped"] += 1
+                continue
+            documents = file_documents(raw, ids[file])
+            chunks = chunk_documents(documents, settings.chunk_size, settings.chunk_overlap)
+            sentences = document_sentences(documents, chunks)
+            part = _FilePart(source, digest, ids[file], documents, chunks, sentences, [lexical_tokens(c) for c in chunks])
+            parts.append(part)
+            new_parts.append(part)
+            counts["changed" if old is not None else "new"] += 1
+        removed = len(set(old_parts) - {p.source for p in parts})
+        if hook:
+            hook("loaded")
+
+        embedded = _embed_parts(new_parts, embedder, settings, previous)
+        if hook:
+            hook("embedded")
+        version = _write_version(index_dir, parts, settings, embedder, hook)
+    report = IndexReport(
+        version=version,
+        files_new=counts["new"],
+        files_changed=counts["changed"],
+        files_unchanged=counts["unchanged"],
+        files_removed=removed,
+        files_skipped=counts["skipped"],
+        documents=sum(len(p.documents) for p in parts),
+        chunks=sum(len(p.chunks) for p in parts),
+        texts_embedded=embedded,
+        seconds=time.perf_counter() - started,
+    )
+    log.info("index %s: %s", version, report)
+    return report
+
+
+def _reusable(index_dir: Path, settings: Settings, embedder: Embedder) -> Index | None:
+    """The current version, if its vectors and chunks can be reused by this run."""
+    if current_version(index_dir) is None:
+        return None
+    try:
+        index = open_index(index_dir)
+    except BadIndexError as exc:
+        log.warning("not reusing the existing index: %s", exc)
+        return None
+    if index.manifest["model"] != _model_entry(embedder) or index.manifest["chunking"] != _chunking_entry(settings):
+        log.info("model or chunking settings changed: re-embedding everything")
+        return None
+    return index
+
+
+def _parts_by_source(index: Index) -> dict[str, _FilePart]:
+    """Split an index back into per-file parts (rows of one file are contiguous)."""
+    vectors, sentence_vectors = index.dense.vectors(), index.sentence_dense.vectors()
+    tokens = list(_read_jsonl(index.folder / "tokens.jsonl", lambda r: list(r)))
+    parts: dict[str, _FilePart] = {}
+    row = srow = 0
+    for entry in index.manifest["sources"]:
+        n, ns = entry["chunks"], entry["sentences"]
+        sentences = [replace(s, chunk=s.chunk - row) for s in index.sentences[srow : srow + ns]]
+        parts[entry["source"]] = _FilePart(
+            source=entry["source"],
+            sha256=entry["sha256"],
+            base_id=entry["base_id"],
+            documents=[index.documents[d] for d in entry["doc_ids"]],
+            chunks=index.chunks[row : row + n],
+            sentences=sentences,
+            tokens=tokens[row : row + n],
+            vectors=vectors[row : row + n],
+            sentence_vectors=sentence_vectors[srow : srow + ns],
+        )
+        row, srow = row + n, srow + ns
+    return parts
+
+
+def _embed_parts(parts: list[_FilePart], embedder: Embedder, settings: Settings, previous: Index | None) -> int:
+    """Fill in chunk and sentence vectors for new or changed files. Texts embedded before
+    (the unchanged paragraphs of a changed file) keep their old vector."""
+    context = settings.embed_context
+
+    def texts(documents: dict[str, Document], spans: list[Chunk] | list[Sentence]) -> list[str]:
+        return [embedding_text(documents[s.doc_id], s.start, s.end, context, isinstance(s, Chunk)) for s in spans]
+
+    known: dict[str, np.ndarray] = {}
+    if previous is not None:
+        known.update(zip(texts(previous.documents, previous.chunks), previous.dense.vectors()))
+        known.update(zip(texts(previous.documents, previous.sentences), previous.sentence_dense.vectors()))
+    wanted = []
+    for part in parts:
+        documents = {d.doc_id: d for d in part.documents}
+        wanted.append((texts(documents, part.chunks), texts(documents, part.sentences)))
+    todo = [t for t in dict.fromkeys(t for pair in wanted for group in pair for t in group) if t not in known]
+    if todo:
+        log.info("embedding %d chunks and sentences with %s on %s", len(todo), embedder.name, embedder.device)
+        known.update(zip(todo, embedder.embed_documents(todo, progress=True)))
+    for part, (chunk_texts, sentence_texts) in zip(parts, wanted):
+        part.vectors = _stack([known[t] for t in chunk_texts], embedder.dim)
+        part.sentence_vectors = _stack([known[t] for t in sentence_texts], embedder.dim)
+    return len(todo)
+
+
+def _stack(rows: list[np.ndarray], dim: int) -> np.ndarray:
+    return np.stack(rows) if rows else np.zeros((0, dim), np.float32)
+
+
+def _write_version(
+    index_dir: Path, parts: list[_FilePart], settings: Settings, embedder: Embedder, hook: Callable[[str], None] | None
+) -> str:
+    """Write every file of the new version into a hidden folder, then publish it."""
+    version = time.strftime("v-%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    work = index_dir / f".building-{version}"
+    work.mkdir()
+    try:
+        chunks = [c for p in parts for c in p.chunks]
+        offsets = np.cumsum([0] + [len(p.chunks) for p in parts])
+        sentences = [replace(s, chunk=s.chunk + int(o)) for p, o in zip(parts, offsets) for s in p.sentences]
+        _write_jsonl(work / "documents.jsonl", (asdict(d) for p in parts for d in p.documents))
+        _write_jsonl(work / "chunks.jsonl", (asdict(c) for c in chunks))
+        _write_jsonl(work / "sentences.jsonl", (asdict(s) for s in sentences))
+        _write_jsonl(work / "tokens.jsonl", (t for p in parts for t in p.tokens))
+        empty = np.zeros((0, embedder.dim), np.float32)
+        chunk_vectors = np.concatenate([empty, *(p.vectors for p in parts)])
+        sentence_vectors = np.concatenate([empty, *(p.sentence_vectors for p in parts)])
+        DenseStore.build(chunk_vectors, settings.hnsw_threshold).save(work)
+        DenseStore.build(sentence_vectors, settings.hnsw_threshold).save(work, SENTENCE_STORE)
+        LexicalStore.build(t for p in parts for t in p.tokens).save(work)
+        if hook:
+            hook("stores-written")
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "model": _model_entry(embedder),
+            "chunking": _chunking_entry(settings),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "counts": {
+                "sources": len(parts),
+                "documents": sum(len(p.documents) for p in parts),
+                "chunks": len(chunks),
+                "sentences": len(sentences),
+            },
+            "sources": [
+                {"source": p.source, "sha256": p.sha256, "base_id": p.base_id, "doc_ids": [d.doc_id for d in p.documents], "chunks": len(p.chunks), "sentences": len(p.sentences)}
+                for p in parts
+            ],
+            "checksums": {f.relative_to(work).as_posix(): _sha256(f) for f in sorted(work.rglob("*")) if f.is_file()},
+        }
+        (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+        _fsync_tree(work)
+        os.rename(work, index_dir / version)
+        _publish(index_dir, version)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return version
+
+
+def _publish(index_dir: Path, version: str) -> None:
+    """Point CURRENT at `version` atomically; keep the previous version for readers that
+    are still opening it, and remove older ones."""
+    previous = current_version(index_dir)
+    tmp = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
+    with open(tmp, "w") as handle:
+        handle.write(version + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    _fsync_dir(index_dir)
+    keep = {version, previous.name if previous else ""}
+    for old in index_dir.glob("v-*"):
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_leftovers(index_dir: Path) -> None:
+    """Half-written versions from a run that was killed (we hold the lock, so none is live)."""
+    for leftover in [*index_dir.glob(".building-*"), *index_dir.glob(f".{CURRENT}.*")]:
+        log.info("removing leftover %s from an interrupted run", leftover)
+        shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink()
+
+
+@contextmanager
+def _locked(index_dir: Path) -> Iterator[None]:
+    """One indexing run per index directory at a time."""
+    with open(index_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("waiting for another indexing run on %s", index_dir)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _model_entry(embedder: Embedder) -> dict[str, Any]:
+    return {"name": embedder.name, "dim": embedder.dim, "document_prompt": embedder.document_prompt}
+
+
+def _chunking_entry(settings: Settings) -> dict[str, Any]:
+    return {
+        "size": settings.chunk_size,
+        "overlap": settings.chunk_overlap,
+        "embed_context": settings.embed_context,
+        "text_recipe": TEXT_RECIPE,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_jsonl(path: Path, records: Iterator[Any]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+
+
+def _read_jsonl(path: Path, make: Callable[[Any], Any]) -> Iterator[Any]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                yield make(json.loads(line))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BadIndexError(f"cannot read {path} ({exc.__class__.__name__}); {REBUILD_HINT}") from None
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _document_from(record: dict[str, Any]) -> Document:
+    headings = tuple(Heading(**h) for h in record.pop("headings"))
+    return Document(**record, headings=headings)
+
+
+def _chunk_from(record: dict[str, Any]) -> Chunk:
+    return Chunk(**{**record, "heading": tuple(record["heading"])})

@@ -1,0 +1,165 @@
+"""Hybrid retrieval: dense and BM25 rankings fused by reciprocal rank, then tidied.
+
+Dense search finds paraphrases ("理科类骨干教师" for "数理化生等科学学科骨干教师");
+BM25 finds exact names and figures the embedding blurs ("乌海", "57人"); a quoted phrase
+in the query adds a third ranking by how much of the phrase a chunk contains. Reciprocal
+rank fusion needs no score calibration between them (benchmarks/retrieval.py compares
+it with each signal alone). Heavily overlapping chunks of one document, and identical
+passages repeated across reports, are collapsed to one hit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable
+
+import numpy as np
+
+from rag.embedding import Embedder
+from rag.indexing import Index
+from rag.schema import Chunk, Hit
+from rag.settings import Settings
+from rag.stores import tokenize
+
+# Two chunks of one document sharing more than this share of the shorter one are one hit.
+MAX_OVERLAP = 0.5
+# A quoted phrase counts from this many characters; a chunk matches it when it holds at
+# least this share of the phrase's character pairs.
+QUOTED = re.compile(r"[「“『]([^」”』]+)[」”』]")
+MIN_QUOTED = 6
+MIN_QUOTED_SHARE = 0.5
+
+
+class Retriever:
+    """Searches one loaded index with one embedder."""
+
+    def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+
+    def run(self, query: str, k: int = 10, doc_ids: Collection[str] | None = None) -> list[Hit]:
+        """The `k` best distinct passages for `query`, optionally within `doc_ids`."""
+        rankings = self.rankings(query, doc_ids)
+        return self.hits(fuse(rankings.values(), self.settings.rrf_k), k)
+
+    def rankings(self, query: str, doc_ids: Collection[str] | None = None) -> dict[str, list[int]]:
+        """Chunk rows, best first, by each signal: "dense", "lexical" and, when the query
+        quotes text, "quoted"."""
+        allowed = self.rows_of(doc_ids) if doc_ids is not None else None
+        n = self.settings.candidates
+        lexical, _ = self.index.lexical.search(tokenize(query), n, allowed)
+        rankings = {"dense": self.dense_ranking(query, doc_ids, allowed), "lexical": lexical.tolist()}
+        quoted = quoted_ranking(query, [*rankings["dense"], *rankings["lexical"]], self.index.chunks)
+        if quoted:
+            rankings["quoted"] = quoted
+        return rankings
+
+    def dense_ranking(self, query: str, doc_ids: Collection[str] | None, allowed: np.ndarray | None) -> list[int]:
+        """Chunks by the mean of their own cosine and their best sentence's cosine.
+
+        A chunk vector blurs several facts together; a sentence vector matches the one
+        fact asked about but loses the topic. The mean keeps both (benchmarks/retrieval.py).
+        """
+        vector = self.embedder.embed_query(query)
+        n = self.settings.candidates
+        chunk_ids, chunk_scores = self.index.dense.search(vector, n, allowed)
+        sentence_allowed = self.sentence_rows_of(doc_ids) if doc_ids is not None else None
+        sentence_ids, sentence_scores = self.index.sentence_dense.search(vector, 2 * n, sentence_allowed)
+        best_sentence: dict[int, float] = {}
+        for row, score in zip(self.index.sentence_chunk[sentence_ids].tolist(), sentence_scores.tolist()):
+            best_sentence[row] = max(score, best_sentence.get(row, -1.0))
+        chunk_cosine = dict(zip(chunk_ids.tolist(), chunk_scores.tolist()))
+        # Rows found by one search only: score the chunk vector exactly; for the sentence
+        # side use the lowest sentence score retrieved, an upper bound for the missing one.
+        floor = float(sentence_scores[-1]) if len(sentence_scores) else 0.0
+        missing = [r for r in best_sentence if r not in chunk_cosine]
+        if missing:
+            stored = np.stack([self.index.dense.index.reconstruct(r) for r in missing])
+            chunk_cosine.update(zip(missing, (stored @ vector).tolist()))
+        mean = {r: (c + best_sentence.get(r, floor)) / 2 for r, c in chunk_cosine.items()}
+        return sorted(mean, key=lambda r: -mean[r])[:n]
+
+    def rows_of(self, doc_ids: Collection[str]) -> np.ndarray:
+        return _rows(self.index.doc_rows, doc_ids)
+
+    def sentence_rows_of(self, doc_ids: Collection[str]) -> np.ndarray:
+        return _rows(self.index.doc_sentence_rows, doc_ids)
+
+    def hits(self, scores: dict[int, float], k: int) -> list[Hit]:
+        """Best-first hits from row scores, without near-duplicates."""
+        kept: list[Chunk] = []
+        hits: list[Hit] = []
+        seen_texts: set[str] = set()
+        for row in sorted(scores, key=lambda r: -scores[r]):
+            chunk = self.index.chunks[row]
+            key = _squash(chunk.text)
+            if key in seen_texts or any(_overlap(chunk, other) > MAX_OVERLAP for other in kept):
+                continue
+            seen_texts.add(key)
+            kept.append(chunk)
+            hits.append(self.to_hit(chunk, scores[row]))
+            if len(hits) == k:
+                break
+        return hits
+
+    def to_hit(self, chunk: Chunk, score: float) -> Hit:
+        document = self.index.documents[chunk.doc_id]
+        return Hit(
+            doc_id=chunk.doc_id,
+            chunk_id=chunk.chunk_id,
+            title=chunk.title,
+            source=document.source,
+            heading=chunk.heading,
+            start=chunk.start,
+            end=chunk.end,
+            text=chunk.text,
+            score=float(score),
+        )
+
+
+def fuse(rankings: Iterable[list[int]], rrf_k: int) -> dict[int, float]:
+    """Reciprocal rank fusion: each ranking adds 1 / (rrf_k + rank) to the rows it ranks."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, row in enumerate(ranking, start=1):
+            scores[row] = scores.get(row, 0.0) + 1.0 / (rrf_k + rank)
+    return scores
+
+
+def quoted_ranking(query: str, rows: list[int], chunks: list[Chunk]) -> list[int]:
+    """Candidate rows that contain most of a phrase the query quotes (「…」 or “…”),
+    ranked by the share of the phrase's character pairs they contain.
+
+    Someone quoting a sentence wants its source even when they misremember a word, and
+    neither BM25 nor the embedding rewards a long run of matching characters.
+    """
+    phrases = [_squash(p) for p in QUOTED.findall(query)]
+    pairs = [{p[i : i + 2] for i in range(len(p) - 1)} for p in phrases if len(p) >= MIN_QUOTED]
+    if not pairs:
+        return []
+    share: dict[int, float] = {}
+    for row in dict.fromkeys(rows):
+        text = _squash(chunks[row].text)
+        best = max(sum(pair in text for pair in wanted) / len(wanted) for wanted in pairs)
+        if best >= MIN_QUOTED_SHARE:
+            share[row] = best
+    return sorted(share, key=lambda r: -share[r])
+
+
+def _rows(rows_by_doc: dict[str, np.ndarray], doc_ids: Collection[str]) -> np.ndarray:
+    rows = [rows_by_doc[d] for d in doc_ids if d in rows_by_doc]
+    return np.concatenate(rows) if rows else np.zeros(0, np.int64)
+
+
+def _overlap(a: Chunk, b: Chunk) -> float:
+    """Shared characters as a share of the shorter chunk (0 for different documents)."""
+    if a.doc_id != b.doc_id:
+        return 0.0
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return max(shared, 0) / max(1, min(a.end - a.start, b.end - b.start))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))

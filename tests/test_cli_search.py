@@ -1,0 +1,83 @@
+"""`rag index`, `rag search` and `rag eval` as a user runs them: separate processes, real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO_ROOT, write_corpus
+
+HIT_FIELDS = {"doc_id", "chunk_id", "title", "source", "start", "end", "text", "score"}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("cli")
+    return {"corpus": write_corpus(root / "corpus"), "index": root / "index", "models": model_cache, "root": root}
+
+
+def _rag(workspace: dict[str, Path], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "RAG_MODEL_CACHE": str(workspace["models"]),
+        "RAG_CORPUS": str(workspace["corpus"]),
+        "RAG_CHUNK_SIZE": "80",
+        "RAG_CHUNK_OVERLAP": "16",
+        "RAG_DEVICE": "cpu",
+    }
+    command = [sys.executable, "-m", "rag", "--index-dir", str(workspace["index"]), *args]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, cwd=REPO_ROOT, env=env, check=False)
+
+
+def test_search_before_indexing_is_a_one_line_error(workspace: dict[str, Path]) -> None:
+    result = _rag(workspace, "search", "教师培训")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"rag: error: no index in {workspace['index']}; build one with: rag index"]
+
+
+def test_index_then_search_json_one_line_per_stdin_query(workspace: dict[str, Path]) -> None:
+    built = _rag(workspace, "index")
+    assert built.returncode == 0, built.stderr
+    assert "indexed 3 documents" in built.stdout and "3 new" in built.stdout
+
+    result = _rag(workspace, "search", "--k", "2", "--json", stdin="北川新增多少公办学位\n\n东海区云平台接入了几所学校\n")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query"] for line in lines] == ["北川新增多少公办学位", "东海区云平台接入了几所学校"]
+    for line in lines:
+        assert set(line) == {"query", "hits"} and len(line["hits"]) == 2
+        assert all(set(hit) == HIT_FIELDS for hit in line["hits"])
+    assert "2.4万个" in lines[0]["hits"][0]["text"]
+    assert "86所学校" in lines[1]["hits"][0]["text"]
+    assert lines[1]["hits"][0]["doc_id"] == "donghai"
+    assert lines[1]["hits"][0]["source"].endswith("donghai.txt")
+
+    again = _rag(workspace, "index")
+    assert "3 unchanged" in again.stdout and "0 texts embedded" in again.stdout
+
+
+def test_eval_prints_metrics_per_type(workspace: dict[str, Path]) -> None:
+    gold = workspace["root"] / "gold.jsonl"
+    rows = [
+        {"id": "t1", "type": "fact", "question": "南岭县职业中专新开了几个专业？",
+         "evidence": [{"file": "nanling.md", "quote": "新开设电子商务、茶艺与茶营销等7个专业"}]},
+        {"id": "t2", "type": "policy", "question": "东海区城乡学校结成了多少个发展共同体？",
+         "evidence": [{"file": "donghai.txt", "quote": "结成32个发展共同体"}]},
+        {"id": "t3", "type": "unanswerable", "question": "西山市有多少所大学？", "evidence": []},
+    ]  # fmt: skip
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = _rag(workspace, "eval", str(gold), "--json")
+    assert result.returncode == 0, result.stderr
+    by_type = {row["type"]: row for row in map(json.loads, result.stdout.splitlines())}
+    assert set(by_type) == {"fact", "policy", "overall"}
+    assert by_type["overall"]["n"] == 2
+    assert by_type["overall"]["hit@1"] == 1.0 and by_type["overall"]["recall@5"] == 1.0
+
+    broken = workspace["root"] / "broken.jsonl"
+    broken.write_text('{"id": "x", "question": "缺少类型"}\n', encoding="utf-8")
+    failed = _rag(workspace, "eval", str(broken))
+    assert failed.returncode == 2 and failed.stderr.startswith(f"rag: error: {broken}:1: not a gold item")
