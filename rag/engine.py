@@ -49,7 +49,10 @@ class Engine:
         return list(self.index.documents.values())
 
     def search(self, query: str, k: int = 10, doc_ids: Collection[str] | None = None) -> list[Hit]:
-        """The `k` best passages for `query` (optionally only from `doc_ids`), best first."""
+        """The `k` best passages for `query` (optionally only from `doc_ids`), best first;
+        none for a blank query."""
+        if not query.strip():
+            return []
         return self.retriever.run(query, k, doc_ids)
 
 

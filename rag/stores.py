@@ -25,8 +25,12 @@ STOP_WORDS = frozenset(
 _HAS_WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 
-# bm25s sets its logger to DEBUG; keep its chatter out of our logs.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+def _bm25s():  # type: ignore[no-untyped-def]
+    import bm25s
+
+    # bm25s sets its logger to DEBUG on import; keep its chatter out of our logs.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 def _jieba():  # type: ignore[no-untyped-def]
@@ -122,10 +126,8 @@ class LexicalStore:
 
     @classmethod
     def build(cls, token_lists: Iterable[list[str]]) -> LexicalStore:
-        import bm25s
-
         tokens = list(token_lists)
-        bm25 = bm25s.BM25()
+        bm25 = _bm25s().BM25()
         # An empty corpus still gets a one-token vocabulary so save/load work.
         bm25.index(tokens or [[""]], show_progress=False)
         return cls(bm25, len(tokens))
@@ -152,8 +154,6 @@ class LexicalStore:
 
     @classmethod
     def load(cls, folder: Path) -> LexicalStore:
-        import bm25s
-
         path = folder / cls.FOLDER
-        bm25 = bm25s.BM25.load(str(path), show_progress=False)
+        bm25 = _bm25s().BM25.load(str(path), show_progress=False)
         return cls(bm25, int((path / "size.txt").read_text()))
