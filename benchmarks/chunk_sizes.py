@@ -14,9 +14,10 @@ from pathlib import Path
 
 from rag.chunking import chunk_documents
 from rag.corpus import load_documents
-from rag.evaluation import evaluate_retrieval, load_gold, normalize
+from rag.evaluation import evaluate_retrieval, load_gold
 from rag.settings import DEFAULT_CORPUS
 from rag.stores import LexicalStore, tokenize
+from rag.textshape import squash
 
 SETTINGS = [(150, 30), (200, 40), (250, 50), (300, 60), (400, 80), (600, 100)]
 
@@ -26,7 +27,7 @@ def main() -> None:
     parser.add_argument("gold", type=Path, help="gold set in JSON lines (question, evidence quotes)")
     args = parser.parse_args()
     items = [i for i in load_gold(args.gold) if i.quotes]
-    quotes = [normalize(q) for i in items for q in i.quotes]
+    quotes = [squash(q) for i in items for q in i.quotes]
 
     started = time.perf_counter()
     documents = load_documents([DEFAULT_CORPUS])
@@ -35,7 +36,7 @@ def main() -> None:
     print(f"{'size':>5} {'overlap':>7} {'chunks':>6} {'mean len':>8} {'quotes whole':>12} {'hit@1':>6} {'hit@5':>6} {'MRR@10':>6}")
     for size, overlap in SETTINGS:
         chunks = chunk_documents(documents, size, overlap)
-        whole = sum(any(q in normalize(c.text) for c in chunks) for q in quotes)
+        whole = sum(any(q in squash(c.text) for c in chunks) for q in quotes)
         store = LexicalStore.build(tokenize(c.text) for c in chunks)
 
         def search(item, chunks=chunks, store=store):  # type: ignore[no-untyped-def]

@@ -47,10 +47,7 @@ def measure_build(settings: Settings) -> dict[str, str | float]:
 
     index = open_index(settings.index_dir)
     spans: list[Chunk | Sentence] = [*index.chunks, *index.sentences]
-    texts = [
-        embedding_text(index.documents[s.doc_id], s.start, s.end, settings.embed_context, isinstance(s, Chunk))
-        for s in spans
-    ]
+    texts = [embedding_text(index.documents[s.doc_id], s, settings.embed_context) for s in spans]
     started = time.perf_counter()
     embedder.model.encode(texts, prompt=embedder.document_prompt, batch_size=settings.batch_size, normalize_embeddings=True)
     encode_s = time.perf_counter() - started

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+
+from rag.textshape import squash
 
 MIN_SHARED_RUN = 8
 PASTED = re.compile(r"「(.+?)」", re.DOTALL)
@@ -56,13 +57,9 @@ def load_gold(path: Path) -> list[GoldItem]:
     return items
 
 
-def normalize(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 def covers(hit_text: str, quote: str) -> bool:
     """Does a hit contain the evidence quote (see module docstring)?"""
-    text, quote = normalize(hit_text), normalize(quote)
+    text, quote = squash(hit_text), squash(quote)
     if not quote:
         return False
     if quote in text:

@@ -68,15 +68,15 @@ REBUILD_HINT = "rebuild it with: rag index --rebuild"
 # --------------------------------------------------------------------------------------
 
 
-def embedding_text(document: Document, start: int, end: int, with_context: bool, with_heading: bool = True) -> str:
-    """A chunk or sentence as the model sees it: after its title (and heading path) when
-    `with_context`, since a passage like "新增学位4.8万个" is only findable by its region.
-    Sentences get the title only: a heading is often a whole lead sentence that would
-    outweigh the short sentence it stands over (benchmarks/retrieval.py)."""
-    text = document.text[start:end]
+def embedding_text(document: Document, span: Chunk | Sentence, with_context: bool) -> str:
+    """A chunk or sentence as the model sees it: after its title (and, for a chunk, its
+    heading path) when `with_context`, since a passage like "新增学位4.8万个" is only
+    findable by its region. Sentences get the title only: a heading is often a whole lead
+    sentence that would outweigh the short sentence it stands over (benchmarks/retrieval.py)."""
+    text = document.text[span.start : span.end]
     if not with_context:
         return text
-    headings = document.heading_path(start) if with_heading else ()
+    headings = document.heading_path(span.start) if isinstance(span, Chunk) else ()
     return " > ".join((document.title, *headings)) + "\n" + text
 
 
@@ -118,9 +118,9 @@ class Index:
     dense: DenseStore
     sentence_dense: DenseStore
     lexical: LexicalStore
-    doc_rows: dict[str, np.ndarray] = field(default_factory=dict)
-    doc_sentence_rows: dict[str, np.ndarray] = field(default_factory=dict)
-    sentence_chunk: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    doc_rows: dict[str, np.ndarray] = field(init=False)
+    doc_sentence_rows: dict[str, np.ndarray] = field(init=False)
+    sentence_chunk: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.doc_rows = _rows_by_doc(self.chunks)
@@ -271,7 +271,7 @@ def build_index(
         if hook:
             hook("loaded")
 
-        embedded = _embed_parts(new_parts, embedder, settings, previous)
+        embedded = _embed_parts(new_parts, list(old_parts.values()), embedder, settings)
         if hook:
             hook("embedded")
         version = _write_version(index_dir, parts, settings, embedder, hook)
@@ -309,7 +309,7 @@ def _reusable(index_dir: Path, settings: Settings, embedder: Embedder) -> Index 
 def _parts_by_source(index: Index) -> dict[str, _FilePart]:
     """Split an index back into per-file parts (rows of one file are contiguous)."""
     vectors, sentence_vectors = index.dense.vectors(), index.sentence_dense.vectors()
-    tokens = list(_read_jsonl(index.folder / "tokens.jsonl", lambda r: list(r)))
+    tokens = list(_read_jsonl(index.folder / "tokens.jsonl", list))
     parts: dict[str, _FilePart] = {}
     row = srow = 0
     for entry in index.manifest["sources"]:
@@ -330,22 +330,19 @@ def _parts_by_source(index: Index) -> dict[str, _FilePart]:
     return parts
 
 
-def _embed_parts(parts: list[_FilePart], embedder: Embedder, settings: Settings, previous: Index | None) -> int:
+def _embed_parts(parts: list[_FilePart], old_parts: list[_FilePart], embedder: Embedder, settings: Settings) -> int:
     """Fill in chunk and sentence vectors for new or changed files. Texts embedded before
     (the unchanged paragraphs of a changed file) keep their old vector."""
-    context = settings.embed_context
 
-    def texts(documents: dict[str, Document], spans: list[Chunk] | list[Sentence]) -> list[str]:
-        return [embedding_text(documents[s.doc_id], s.start, s.end, context, isinstance(s, Chunk)) for s in spans]
+    def texts(part: _FilePart, spans: Sequence[Chunk | Sentence]) -> list[str]:
+        documents = {d.doc_id: d for d in part.documents}
+        return [embedding_text(documents[s.doc_id], s, settings.embed_context) for s in spans]
 
     known: dict[str, np.ndarray] = {}
-    if previous is not None:
-        known.update(zip(texts(previous.documents, previous.chunks), previous.dense.vectors()))
-        known.update(zip(texts(previous.documents, previous.sentences), previous.sentence_dense.vectors()))
-    wanted = []
-    for part in parts:
-        documents = {d.doc_id: d for d in part.documents}
-        wanted.append((texts(documents, part.chunks), texts(documents, part.sentences)))
+    for old in old_parts:
+        known.update(zip(texts(old, old.chunks), old.vectors))
+        known.update(zip(texts(old, old.sentences), old.sentence_vectors))
+    wanted = [(texts(part, part.chunks), texts(part, part.sentences)) for part in parts]
     todo = [t for t in dict.fromkeys(t for pair in wanted for group in pair for t in group) if t not in known]
     if todo:
         log.info("embedding %d chunks and sentences with %s on %s", len(todo), embedder.name, embedder.device)
@@ -431,7 +428,10 @@ def _remove_leftovers(index_dir: Path) -> None:
     """Half-written versions from a run that was killed (we hold the lock, so none is live)."""
     for leftover in [*index_dir.glob(".building-*"), *index_dir.glob(f".{CURRENT}.*")]:
         log.info("removing leftover %s from an interrupted run", leftover)
-        shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink()
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink()
 
 
 @contextmanager

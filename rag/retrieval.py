@@ -11,7 +11,6 @@ passages repeated across reports, are collapsed to one hit.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Iterable
 
 import numpy as np
@@ -21,6 +20,7 @@ from rag.indexing import Index
 from rag.schema import Chunk, Hit
 from rag.settings import Settings
 from rag.stores import tokenize
+from rag.textshape import squash
 
 # Two chunks of one document sharing more than this share of the shorter one are one hit.
 MAX_OVERLAP = 0.5
@@ -94,7 +94,7 @@ class Retriever:
         seen_texts: set[str] = set()
         for row in sorted(scores, key=lambda r: -scores[r]):
             chunk = self.index.chunks[row]
-            key = _squash(chunk.text)
+            key = squash(chunk.text)
             if key in seen_texts or any(_overlap(chunk, other) > MAX_OVERLAP for other in kept):
                 continue
             seen_texts.add(key)
@@ -135,13 +135,13 @@ def quoted_ranking(query: str, rows: list[int], chunks: list[Chunk]) -> list[int
     Someone quoting a sentence wants its source even when they misremember a word, and
     neither BM25 nor the embedding rewards a long run of matching characters.
     """
-    phrases = [_squash(p) for p in QUOTED.findall(query)]
+    phrases = [squash(p) for p in QUOTED.findall(query)]
     pairs = [{p[i : i + 2] for i in range(len(p) - 1)} for p in phrases if len(p) >= MIN_QUOTED]
     if not pairs:
         return []
     share: dict[int, float] = {}
     for row in dict.fromkeys(rows):
-        text = _squash(chunks[row].text)
+        text = squash(chunks[row].text)
         best = max(sum(pair in text for pair in wanted) / len(wanted) for wanted in pairs)
         if best >= MIN_QUOTED_SHARE:
             share[row] = best
@@ -159,7 +159,3 @@ def _overlap(a: Chunk, b: Chunk) -> float:
         return 0.0
     shared = min(a.end, b.end) - max(a.start, b.start)
     return max(shared, 0) / max(1, min(a.end - a.start, b.end - b.start))
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))

@@ -7,6 +7,7 @@ accepts both.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "\u3000-\u303f\uff00-\uffef“”‘’—…·"
@@ -66,3 +67,9 @@ def enumerator_level(text: str) -> int | None:
         if pattern.match(text):
             return level
     return None
+
+
+def squash(text: str) -> str:
+    """Text for matching regardless of width and spacing: NFKC, whitespace removed (PDF
+    copies put spaces inside Chinese words and mix full- and half-width forms)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
