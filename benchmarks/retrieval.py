@@ -21,10 +21,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rag.engine import Engine, index_corpus
-from rag.evaluation import GoldItem, evaluate_retrieval, load_gold, search_texts
+from rag.evaluation import GoldItem, covers, evaluate_retrieval, load_gold, search_texts
 from rag.loading import find_files, read_file
 from rag.retrieval import fuse
-from rag.schema import Hit
 from rag.settings import Settings
 
 
@@ -49,18 +48,19 @@ def baseline(corpus: Sequence[Path]) -> Callable[[GoldItem], list[str]]:
 
 def variant(engine: Engine, signals: tuple[str, ...]) -> Callable[[GoldItem], list[str]]:
     """Search fusing only some rankings, with the same de-duplication as the product.
-    "dense-chunks" is dense search over chunk vectors alone (no sentence vectors)."""
+    "dense-chunks" is dense search over chunk vectors alone (no sentence vectors). A
+    `similar` item searches its pasted passage, leaving out hits that contain it."""
     retriever = engine.retriever
 
-    class Variant:
-        def search(self, query: str, k: int = 10) -> list[Hit]:
-            rankings = retriever.rankings(query)
-            vector = engine.embedder.embed_query(query)
-            rankings["dense-chunks"] = engine.index.dense.search(vector, engine.settings.candidates)[0].tolist()
-            return retriever.hits(fuse([rankings[s] for s in signals if s in rankings], engine.settings.rrf_k), k)
+    def search(item: GoldItem) -> list[str]:
+        query = item.pasted if item.type == "similar" and item.pasted else item.question
+        rankings = retriever.rankings(query)
+        vector = engine.embedder.embed_query(query)
+        rankings["dense-chunks"] = engine.index.dense.search(vector, engine.settings.candidates)[0].tolist()
+        hits = retriever.hits(fuse([rankings[s] for s in signals if s in rankings], engine.settings.rrf_k), 15)
+        return [h.text for h in hits if query == item.question or not covers(h.text, query)][:10]
 
-    wrapped = Variant()
-    return lambda item: search_texts(wrapped, item)
+    return search
 
 
 def hybrid(engine: Engine) -> Callable[[GoldItem], list[str]]:

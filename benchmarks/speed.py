@@ -4,9 +4,10 @@
   `model.encode` of exactly the texts the index embeds (chunks and sentences, with their
   context). The ratio is the indexing overhead: loading, cleaning, chunking, BM25, FAISS,
   writing and checksums.
-- latency: `engine.search` per query, after warm-up, over the questions of a gold file
-  (or a built-in list), repeated; p50/p95 overall and the query-embedding share. Measured
-  in a fresh process that opens the index, as a running app would.
+- latency: `engine.search` and `engine.ask` per question, `engine.similar` and
+  `engine.locate` per pasted passage (the text in 「」), after warm-up, over the questions
+  of a gold file (or a built-in list), repeated; p50/p95 and the query-embedding share.
+  Measured in a fresh process that opens the index, as a running app would.
 
 Usage: .venv/bin/python benchmarks/speed.py [--gold ../shared/eval/dev.jsonl] [--repeat 5]
 """
@@ -21,8 +22,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from rag.answering import pasted_text
+from rag.embedding import Embedder
 from rag.engine import Engine, load_embedder
 from rag.evaluation import load_gold
 from rag.indexing import build_index, embedding_text, open_index
@@ -64,27 +68,33 @@ def measure_build(settings: Settings) -> dict[str, str | float]:
 
 
 def measure_latency(settings: Settings, queries: list[str], repeat: int) -> dict[str, str | float]:
+    """Warm latency of search, ask, similar and quote, each call with an empty query-vector
+    cache, so repeated questions cost what a new one would."""
     started = time.perf_counter()
     engine = Engine.open(settings=settings)
     open_s = time.perf_counter() - started
     for query in queries[:5]:
-        engine.search(query)
-    search_ms, embed_ms = [], []
-    for _ in range(repeat):
-        for query in queries:
-            started = time.perf_counter()
-            engine.search(query, k=10)
-            search_ms.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            engine.embedder.embed_query(query)
-            embed_ms.append((time.perf_counter() - started) * 1000)
-    return {
-        "engine_open_s": round(open_s, 2),
-        "queries": len(search_ms),
-        "search_p50_ms": round(statistics.median(search_ms), 1),
-        "search_p95_ms": round(percentile(search_ms, 0.95), 1),
-        "embed_query_p50_ms": round(statistics.median(embed_ms), 1),
+        engine.ask(query)
+    pasted = [p for p in map(pasted_text, queries) if p] or queries[:3]
+    calls: dict[str, tuple[Callable[[str], object], list[str]]] = {
+        "search": (lambda q: engine.search(q, k=10), queries),
+        "ask": (engine.ask, queries),
+        "similar": (lambda p: engine.similar(p, k=10), pasted),
+        "quote": (lambda p: engine.locate(p, k=5), pasted),
+        "embed_query": (engine.embedder.embed_query, queries),
     }
+    results: dict[str, str | float] = {"engine_open_s": round(open_s, 2), "queries": len(queries) * repeat}
+    for name, (call, inputs) in calls.items():
+        times = []
+        for _ in range(repeat):
+            for text in inputs:
+                Embedder.embed_query.cache_clear()
+                started = time.perf_counter()
+                call(text)
+                times.append((time.perf_counter() - started) * 1000)
+        results[f"{name}_p50_ms"] = round(statistics.median(times), 1)
+        results[f"{name}_p95_ms"] = round(percentile(times, 0.95), 1)
+    return results
 
 
 def main() -> None:

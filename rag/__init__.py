@@ -4,16 +4,19 @@ from rag.chunking import chunk_documents
 from rag.corpus import load_documents
 from rag.engine import Engine
 from rag.indexing import BadIndexError
-from rag.schema import Chunk, Document, Heading, Hit, Sentence
+from rag.schema import Answer, Chunk, Citation, Document, Heading, Hit, Match, Sentence
 from rag.settings import Settings
 
 __all__ = [
+    "Answer",
     "BadIndexError",
     "Chunk",
+    "Citation",
     "Document",
     "Engine",
     "Heading",
     "Hit",
+    "Match",
     "Sentence",
     "Settings",
     "chunk_documents",

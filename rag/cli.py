@@ -22,9 +22,9 @@ from rag.chunking import chunk_documents
 from rag.corpus import load_documents
 from rag.embedding import ModelError
 from rag.engine import Engine, index_corpus
-from rag.evaluation import GoldError, evaluate_retrieval, load_gold, search_texts
+from rag.evaluation import GoldError, evaluate_answers, evaluate_retrieval, load_gold, search_texts
 from rag.indexing import BadIndexError
-from rag.schema import Chunk, Document, Hit
+from rag.schema import Answer, Chunk, Document, Hit, Match
 from rag.settings import Settings, SettingsError
 
 app = typer.Typer(help="Ask questions of Chinese policy reports.", no_args_is_help=True, add_completion=False)
@@ -36,6 +36,7 @@ PathsArg = Annotated[
     typer.Argument(help="Files or folders to read instead of the default corpus.", show_default=False),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
+KOpt = Annotated[int, typer.Option("--k", min=1, help="How many results.")]
 
 
 @app.callback()
@@ -127,23 +128,69 @@ def index(
 def search(
     ctx: typer.Context,
     query: Annotated[str | None, typer.Argument(help="The query; without it, one query per line from stdin.")] = None,
-    k: Annotated[int, typer.Option("--k", min=1, help="How many hits.")] = 10,
+    k: KOpt = 10,
     doc: Annotated[list[str] | None, typer.Option("--doc", help="Only search these document ids.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Hybrid (dense + BM25) search for passages."""
     engine = _open_engine(ctx.obj)
     for text in _inputs(query):
-        hits = engine.search(text, k=k, doc_ids=doc)
+        _print_hits(text, engine.search(text, k=k, doc_ids=doc), as_json)
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str | None, typer.Argument(help="The question; without it, one per line from stdin.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question with citations of the exact source sentences."""
+    engine = _open_engine(ctx.obj)
+    for text in _inputs(question):
+        streaming = engine.writer is not None and not as_json
+        answer = engine.ask(text, on_delta=(lambda d: console.print(d, end="", style="dim")) if streaming else None)
         if as_json:
-            _print_json_lines([{"query": text, "hits": [_hit_row(h) for h in hits]}])
+            _print_json_lines([_answer_row(answer)])
             continue
-        table = _table("#", "score", "doc_id", "title", "span", "text")
-        for rank, hit in enumerate(hits, start=1):
-            span = f"{hit.start}-{hit.end}"
-            table.add_row(str(rank), f"{hit.score:.4f}", hit.doc_id, hit.title, span, hit.text.replace("\n", " ")[:80])
-        console.print(f"[bold]{text}[/bold]")
-        console.print(table)
+        if streaming:
+            console.print()
+        _print_answer(answer)
+
+
+@app.command()
+def similar(
+    ctx: typer.Context,
+    passage: Annotated[
+        str | None, typer.Argument(help="A passage (or a chunk id); without it, one passage per line from stdin.")
+    ] = None,
+    k: KOpt = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find passages in OTHER documents that say something similar."""
+    engine = _open_engine(ctx.obj)
+    for text in _inputs(passage):
+        _print_hits(text, engine.similar(text, k=k), as_json)
+
+
+@app.command()
+def quote(
+    ctx: typer.Context,
+    text: Annotated[str | None, typer.Argument(help="A remembered sentence; without it, one per line from stdin.")] = None,
+    k: KOpt = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find where a (half-remembered) sentence really comes from."""
+    engine = _open_engine(ctx.obj)
+    for line in _inputs(text):
+        matches = engine.locate(line, k=k)
+        if as_json:
+            _print_json_lines([{"query": line, "matches": [_match_row(m) for m in matches]}])
+            continue
+        table = _table("#", "similarity", "exact", "doc_id", "title", "span", "text")
+        for rank, m in enumerate(matches, start=1):
+            table.add_row(str(rank), f"{m.similarity:.2f}", "yes" if m.exact else "no", m.doc_id, m.title, f"{m.start}-{m.end}", m.text)
+        console.print(f"[bold]{line}[/bold]")
+        console.print(table if matches else "no match")
 
 
 @app.command(name="eval")
@@ -152,20 +199,27 @@ def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold set: JSON lines with question, type and evidence quotes.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Score retrieval on a gold set: hit@1, hit@5, MRR@10 and evidence recall@5 per question type."""
+    """Score a gold set: retrieval (hit@1, hit@5, MRR@10, evidence recall@5 per question
+    type) and answers (citation evidence recall, abstention, quote top-1, similar recall@5)."""
     with _user_errors():
         items = load_gold(gold)
     engine = _open_engine(ctx.obj)
     scores = evaluate_retrieval(items, lambda item: search_texts(engine, item))
     rows = [{"type": name, "n": s.n, **{k: round(v, 4) for k, v in s.means().items()}} for name, s in scores.items()]
     rows.append(rows.pop(0))  # overall last
+    answers = evaluate_answers(items, engine)
     if as_json:
-        _print_json_lines(rows)
+        _print_json_lines([*rows, {"answers": answers}])
         return
     table = _table("type", "n", "hit@1", "hit@5", "MRR@10", "recall@5")
     for row in rows:
         table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()))
     console.print(table)
+    summary = _table("answer metric", "value")
+    for name, value in answers.items():
+        shown = ", ".join(f"{k} {v:.3f}" for k, v in value.items()) if isinstance(value, dict) else value
+        summary.add_row(name, f"{shown:.3f}" if isinstance(shown, float) else str(shown))
+    console.print(summary)
 
 
 def _open_engine(settings: Settings) -> Engine:
@@ -181,6 +235,62 @@ def _inputs(argument: str | None) -> Iterator[str]:
     for line in sys.stdin:
         if line.strip():
             yield line.rstrip("\n")
+
+
+def _print_hits(query: str, hits: list[Hit], as_json: bool) -> None:
+    if as_json:
+        _print_json_lines([{"query": query, "hits": [_hit_row(h) for h in hits]}])
+        return
+    table = _table("#", "score", "doc_id", "title", "span", "text")
+    for rank, hit in enumerate(hits, start=1):
+        span = f"{hit.start}-{hit.end}"
+        table.add_row(str(rank), f"{hit.score:.4f}", hit.doc_id, hit.title, span, hit.text.replace("\n", " ")[:80])
+    console.print(f"[bold]{query}[/bold]")
+    console.print(table)
+
+
+def _print_answer(answer: Answer) -> None:
+    console.print(answer.question, style="bold", markup=False)
+    console.print(answer.text, markup=False, highlight=False)
+    for note in answer.notes:
+        console.print(note, style="yellow")
+    for sentence in answer.unsupported:
+        console.print(f"未找到依据：{sentence}", style="yellow")
+    for c in answer.citations:
+        console.print(f"[{c.n}] {c.title} ({_display_path(c.source)} {c.start}-{c.end})：{c.text}", markup=False, highlight=False)
+    if answer.abstained and answer.sources:
+        console.print("最接近的段落：", style="dim")
+        for hit in answer.sources[:3]:
+            console.print(f"- {hit.title}：{hit.text[:80]}", markup=False, highlight=False, style="dim")
+
+
+def _answer_row(answer: Answer) -> dict[str, Any]:
+    citations = [
+        {"n": c.n, "doc_id": c.doc_id, "title": c.title, "source": _display_path(c.source), "start": c.start, "end": c.end, "text": c.text}
+        for c in answer.citations
+    ]
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": citations,
+        "mode": answer.mode,
+        "unsupported": list(answer.unsupported),
+        "notes": list(answer.notes),
+    }
+
+
+def _match_row(match: Match) -> dict[str, Any]:
+    return {
+        "doc_id": match.doc_id,
+        "title": match.title,
+        "source": _display_path(match.source),
+        "start": match.start,
+        "end": match.end,
+        "text": match.text,
+        "similarity": round(match.similarity, 4),
+        "exact": match.exact,
+    }
 
 
 def _hit_row(hit: Hit) -> dict[str, Any]:

@@ -10,6 +10,7 @@ used instead; it brings its own prompts.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -376,10 +377,16 @@ class Embedder:
         """Normalised float32 vectors, one row per text."""
         return self._encode(texts, self.document_prompt, progress)
 
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 (one embedder lives as long as the app)
     def embed_query(self, text: str) -> np.ndarray:
+        """The query's vector, read-only and cached: answering, search and the UI often
+        embed the same question more than once."""
         if self.query_engine is not None:
-            return np.asarray(self.query_engine.query(text), dtype=np.float32)
-        return self._encode([text], self.query_prompt, False)[0]
+            vector = np.asarray(self.query_engine.query(text), dtype=np.float32)
+        else:
+            vector = self._encode([text], self.query_prompt, False)[0]
+        vector.setflags(write=False)
+        return vector
 
     def _encode(self, texts: list[str], prompt: str, progress: bool) -> np.ndarray:
         if not texts:

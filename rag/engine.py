@@ -8,13 +8,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
+from rag.answering import Answerer, abstain
 from rag.embedding import Embedder
+from rag.generation import Writer
 from rag.indexing import Index, IndexReport, build_index, open_index
+from rag.llm import ChatClient
 from rag.retrieval import Retriever
-from rag.schema import Document, Hit
+from rag.schema import Answer, Document, Hit, Match
 from rag.settings import Settings
 
 
@@ -32,6 +35,13 @@ class Engine:
         self.embedder = embedder
         self.settings = settings
         self.retriever = Retriever(index, embedder, settings)
+        self.answerer = Answerer(self.retriever)
+        self.writer = None
+        if settings.llm_base_url:
+            client = ChatClient(
+                settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout, settings.llm_max_tokens
+            )
+            self.writer = Writer(client, self.answerer)
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, settings: Settings | None = None) -> Engine:
@@ -54,6 +64,28 @@ class Engine:
         if not query.strip():
             return []
         return self.retriever.run(query, k, doc_ids)
+
+    def ask(self, question: str, on_delta: Callable[[str], None] | None = None) -> Answer:
+        """A short answer to `question` whose every claim cites its source span.
+
+        Extractive by default. With an LLM endpoint configured, the LLM writes the answer
+        from the same passages and `on_delta` receives its text as it streams; when the
+        evidence is too weak the answer abstains without calling the LLM."""
+        if not question.strip():
+            return abstain(question, [])
+        answer = self.answerer.run(question)
+        if self.writer is None or answer.abstained:
+            return answer
+        return self.writer.run(answer, on_delta)
+
+    def similar(self, passage: str, k: int = 10) -> list[Hit]:
+        """Passages of other documents similar to `passage` (or to a chunk id), grouped
+        by document; none for a blank passage."""
+        return self.retriever.similar(passage, k) if passage.strip() else []
+
+    def locate(self, text: str, k: int = 5) -> list[Match]:
+        """Where a remembered sentence really comes from: exact matches, then close ones."""
+        return self.retriever.locate(text, k)
 
 
 def load_embedder(settings: Settings) -> Embedder:

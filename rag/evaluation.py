@@ -9,16 +9,19 @@ the two share a contiguous run of at least half the quote and at least 8 charact
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from rag.answering import pasted_text
 from rag.textshape import squash
 
+if TYPE_CHECKING:
+    from rag.engine import Engine
+
 MIN_SHARED_RUN = 8
-PASTED = re.compile(r"「(.+?)」", re.DOTALL)
 
 
 class GoldError(ValueError):
@@ -35,8 +38,7 @@ class GoldItem:
     @property
     def pasted(self) -> str | None:
         """The passage or quote between 「」 in the question, if any."""
-        found = PASTED.search(self.question)
-        return found.group(1) if found else None
+        return pasted_text(self.question)
 
 
 def load_gold(path: Path) -> list[GoldItem]:
@@ -113,12 +115,55 @@ def evaluate_retrieval(
     return by_type
 
 
-def search_texts(engine, item: GoldItem, k: int = 10) -> list[str]:  # type: ignore[no-untyped-def]
+def search_texts(engine: Engine, item: GoldItem, k: int = 10) -> list[str]:
     """How the product serves each kind of item: a `similar` item pastes a passage and
-    wants OTHER places saying the same, so hits containing the passage itself are dropped;
-    everything else is searched with the question as typed."""
+    wants OTHER reports saying the same (`Engine.similar`); everything else is searched
+    with the question as typed."""
     pasted = item.pasted
     if item.type == "similar" and pasted:
-        hits = engine.search(pasted, k=k + 5)
-        return [h.text for h in hits if not covers(h.text, pasted)][:k]
+        return [h.text for h in engine.similar(pasted, k=k)]
     return [h.text for h in engine.search(item.question, k=k)]
+
+
+def evaluate_answers(items: Sequence[GoldItem], engine: Engine) -> dict[str, Any]:
+    """Answer metrics: evidence recall of the citations (gold quotes covered by a cited
+    span) overall and per type, abstention on unanswerable items, false abstentions on
+    the rest, top-1 accuracy of quote location and evidence recall@5 of `similar`."""
+    recall: dict[str, list[float]] = {}
+    unanswerable = abstained = false_abstentions = 0
+    quote_hits: list[bool] = []
+    similar_recall: list[float] = []
+    for item in items:
+        answer = engine.ask(item.question)
+        if not item.quotes:
+            unanswerable += 1
+            abstained += answer.abstained
+            continue
+        false_abstentions += answer.abstained
+        cited = [c.text for c in answer.citations]
+        recall.setdefault(item.type, []).append(_share_covered(cited, item.quotes))
+        pasted = item.pasted
+        if item.type == "quote" and pasted:
+            matches = engine.locate(pasted, k=1)
+            quote_hits.append(bool(matches) and any(covers(matches[0].text, q) for q in item.quotes))
+        if item.type == "similar" and pasted:
+            similar_recall.append(_share_covered([h.text for h in engine.similar(pasted, k=5)], item.quotes))
+    every = [r for rs in recall.values() for r in rs]
+    return {
+        "citation_recall": _mean(every),
+        "citation_recall_by_type": {t: _mean(rs) for t, rs in recall.items()},
+        "answerable": len(every),
+        "false_abstentions": false_abstentions,
+        "unanswerable": unanswerable,
+        "abstention_accuracy": abstained / unanswerable if unanswerable else None,
+        "quote_top1": _mean([float(h) for h in quote_hits]) if quote_hits else None,
+        "similar_recall@5": _mean(similar_recall) if similar_recall else None,
+    }
+
+
+def _share_covered(texts: Sequence[str], quotes: Sequence[str]) -> float:
+    return sum(any(covers(t, q) for t in texts) for q in quotes) / len(quotes)
+
+
+def _mean(values: Sequence[float]) -> float:
+    return round(sum(values) / len(values), 4) if values else 0.0

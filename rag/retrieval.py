@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 
 import numpy as np
 
+from rag.chunking import sentence_spans
 from rag.embedding import Embedder
 from rag.indexing import Index
-from rag.schema import Chunk, Hit
+from rag.locating import Locator
+from rag.schema import Chunk, Hit, Match
 from rag.settings import Settings
 from rag.stores import tokenize
 from rag.textshape import squash
@@ -29,6 +32,9 @@ MAX_OVERLAP = 0.5
 QUOTED = re.compile(r"[「“『]([^」”』]+)[」”』]")
 MIN_QUOTED = 6
 MIN_QUOTED_SHARE = 0.5
+# A pasted passage located with at least this similarity (even edited a little) is taken to come from that
+# document, which `similar` then leaves out.
+OWN_SIMILARITY = 0.75
 
 
 class Retriever:
@@ -38,11 +44,61 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
+        self.locator = Locator(index.documents)
+        self._rows = {chunk.chunk_id: row for row, chunk in enumerate(index.chunks)}
 
     def run(self, query: str, k: int = 10, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """The `k` best distinct passages for `query`, optionally within `doc_ids`."""
         rankings = self.rankings(query, doc_ids)
         return self.hits(fuse(rankings.values(), self.settings.rrf_k), k)
+
+    def similar(self, passage: str, k: int = 10) -> list[Hit]:
+        """Passages of OTHER documents that say something similar to `passage` (a text,
+        or a chunk id for "more like this"), best first, one per document, each scored
+        by its cosine similarity to the passage. The passage's own document is left out.
+
+        A pasted passage usually packs several measures; another report may match just
+        one of them in a single sentence. So besides the hybrid rankings of the whole
+        passage, chunks are also ranked by their best match with any of its sentences
+        (benchmarks/retrieval.py compares the variants)."""
+        row = self._rows.get(passage.strip())
+        if row is not None:
+            text, own = self.index.chunks[row].text, {self.index.chunks[row].doc_id}
+        else:
+            text = passage
+            own = {m.doc_id for m in self.locate(passage, k=5) if m.similarity >= OWN_SIMILARITY}
+        others = [d for d in self.index.documents if d not in own]
+        if not text.strip() or not others:
+            return []
+        rankings = self.rankings(text, others)
+        rankings["sentences"] = self.sentence_ranking(text, others)
+        fused = fuse(rankings.values(), self.settings.rrf_k)
+        hits = [h for h in self.hits(fused, len(fused)) if squash(text) not in squash(h.text)]
+        rows = np.asarray([self._rows[h.chunk_id] for h in hits], dtype=np.int64)
+        cosine = self.index.dense.score(self.embedder.embed_query(text), rows).tolist()
+        return _one_per_document([replace(h, score=c) for h, c in zip(hits, cosine)])[:k]
+
+    def sentence_ranking(self, text: str, doc_ids: Collection[str]) -> list[int]:
+        """Chunks of `doc_ids` by their best sentence's cosine with any sentence of `text`."""
+        rows = self.sentence_rows_of(doc_ids)
+        best: dict[int, float] = {}
+        for start, end in sentence_spans(text) or [(0, len(text))]:
+            scores = self.index.sentence_dense.score(self.embedder.embed_query(text[start:end]), rows)
+            for chunk, score in zip(self.index.sentence_chunk[rows].tolist(), scores.tolist()):
+                best[chunk] = max(score, best.get(chunk, -1.0))
+        return sorted(best, key=lambda r: -best[r])[: self.settings.candidates]
+
+    def locate(self, text: str, k: int = 5) -> list[Match]:
+        """Where `text` (a remembered sentence) comes from, best first: the documents
+        retrieval finds for it are searched exactly, then fuzzily."""
+        if not text.strip():
+            return []
+        rankings = self.rankings(text)
+        doc_ids = {self.index.chunks[r].doc_id for ranking in rankings.values() for r in ranking}
+        return self.locator.run(text, k, doc_ids)
+
+    def row_of(self, chunk_id: str) -> int:
+        return self._rows[chunk_id]
 
     def rankings(self, query: str, doc_ids: Collection[str] | None = None) -> dict[str, list[int]]:
         """Chunk rows, best first, by each signal: "dense", "lexical" and, when the query
@@ -76,8 +132,7 @@ class Retriever:
         floor = float(sentence_scores[-1]) if len(sentence_scores) else 0.0
         missing = [r for r in best_sentence if r not in chunk_cosine]
         if missing:
-            stored = np.stack([self.index.dense.index.reconstruct(r) for r in missing])
-            chunk_cosine.update(zip(missing, (stored @ vector).tolist()))
+            chunk_cosine.update(zip(missing, self.index.dense.score(vector, np.asarray(missing)).tolist()))
         mean = {r: (c + best_sentence.get(r, floor)) / 2 for r, c in chunk_cosine.items()}
         return sorted(mean, key=lambda r: -mean[r])[:n]
 
@@ -146,6 +201,14 @@ def quoted_ranking(query: str, rows: list[int], chunks: list[Chunk]) -> list[int
         if best >= MIN_QUOTED_SHARE:
             share[row] = best
     return sorted(share, key=lambda r: -share[r])
+
+
+def _one_per_document(hits: list[Hit]) -> list[Hit]:
+    """The first hit of each document: a list of similar passages should span reports."""
+    firsts: dict[str, Hit] = {}
+    for hit in hits:
+        firsts.setdefault(hit.doc_id, hit)
+    return list(firsts.values())
 
 
 def _rows(rows_by_doc: dict[str, np.ndarray], doc_ids: Collection[str]) -> np.ndarray:

@@ -81,3 +81,49 @@ class Sentence:
     start: int
     end: int
     chunk: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited span, numbered as its `[n]` marker in the answer: `text == document.text[start:end]`."""
+
+    n: int
+    doc_id: str
+    title: str
+    source: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer whose every claim carries a `[n]` marker pointing into `citations`.
+
+    `sources` are the passages the answer was drawn from (the best near-misses when
+    `abstained`); `unsupported` lists sentences of a generated answer that no cited
+    sentence supports; `notes` tell the reader what happened (e.g. an LLM fallback)."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    sources: tuple[Hit, ...] = ()
+    mode: str = "extractive"
+    unsupported: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a remembered sentence comes from: the original span `text == document.text[start:end]`,
+    how similar it is to what was pasted (0-1), and whether the wording is verbatim."""
+
+    doc_id: str
+    title: str
+    source: str
+    start: int
+    end: int
+    text: str
+    similarity: float
+    exact: bool

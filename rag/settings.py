@@ -4,7 +4,7 @@ and then by CLI flags."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -75,6 +75,16 @@ class Settings:
     # rank fusion constant (larger flattens the rank curve).
     candidates: int = 50
     rrf_k: int = 60
+    # Answering abstains when no sentence has at least this cosine with the question.
+    # Calibrated for the default model (docs/benchmarks.md); another model needs its own.
+    min_answer_score: float = 0.875
+    # Optional OpenAI-compatible chat endpoint that writes answers (e.g. Ollama at
+    # http://127.0.0.1:11434/v1); without it answers are extractive.
+    llm_base_url: str | None = None
+    llm_model: str = "default"
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_timeout: float = 60.0
+    llm_max_tokens: int = 512
 
     def __post_init__(self) -> None:
         if self.chunk_size < 20:
@@ -83,9 +93,11 @@ class Settings:
             raise SettingsError(
                 f"chunk_overlap must be between 0 and chunk_size ({self.chunk_size}), got {self.chunk_overlap}"
             )
-        for name in ("batch_size", "hnsw_threshold", "candidates", "rrf_k"):
+        for name in ("batch_size", "hnsw_threshold", "candidates", "rrf_k", "llm_max_tokens"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.llm_timeout <= 0:
+            raise SettingsError(f"llm_timeout must be positive, got {self.llm_timeout}")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -105,6 +117,12 @@ class Settings:
             hnsw_threshold=_env_number("RAG_HNSW_THRESHOLD", d.hnsw_threshold),
             candidates=_env_number("RAG_CANDIDATES", d.candidates),
             rrf_k=_env_number("RAG_RRF_K", d.rrf_k),
+            min_answer_score=_env_number("RAG_MIN_ANSWER_SCORE", d.min_answer_score),
+            llm_base_url=os.environ.get("RAG_LLM_BASE_URL") or None,
+            llm_model=os.environ.get("RAG_LLM_MODEL") or d.llm_model,
+            llm_api_key=os.environ.get("RAG_LLM_API_KEY") or None,
+            llm_timeout=_env_number("RAG_LLM_TIMEOUT", d.llm_timeout),
+            llm_max_tokens=_env_number("RAG_LLM_MAX_TOKENS", d.llm_max_tokens),
         )
 
     def with_overrides(self, **changes: Any) -> Settings:

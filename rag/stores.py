@@ -93,7 +93,7 @@ class DenseStore:
             rows = np.asarray(allowed, dtype=np.int64)
             if len(rows) == 0:
                 return np.zeros(0, np.int64), np.zeros(0, np.float32)
-            scores = self.index.reconstruct_batch(rows) @ query[0]
+            scores = self.score(query[0], rows)
             best = np.argsort(-scores, kind="stable")[:k]
             return rows[best], scores[best]
         k = min(k, len(self))
@@ -102,6 +102,13 @@ class DenseStore:
         scores, ids = self.index.search(query, k)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
+
+    def score(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Exact cosine of `query` with the vectors of `rows`."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows) == 0:
+            return np.zeros(0, np.float32)
+        return self.index.reconstruct_batch(rows) @ query.reshape(-1).astype(np.float32)
 
     def save(self, folder: Path, name: str = FILE) -> None:
         import faiss
@@ -147,6 +154,19 @@ class LexicalStore:
         ids, scores = self.bm25.retrieve([tokens], k=k, show_progress=False, weight_mask=mask)
         keep = scores[0] > 0
         return ids[0][keep].astype(np.int64), scores[0][keep]
+
+    def document_frequency(self, token: str) -> int:
+        """How many rows contain `token` (0 for a word the corpus never uses)."""
+        column = self.bm25.vocab_dict.get(token)
+        indptr = self.bm25.scores["indptr"]
+        if column is None or column + 1 >= len(indptr):
+            return 0
+        return int(indptr[column + 1] - indptr[column])
+
+    def idf(self, token: str) -> float:
+        """BM25's inverse document frequency: rare words weigh more."""
+        df = self.document_frequency(token)
+        return float(np.log(1 + (self.size - df + 0.5) / (df + 0.5)))
 
     def save(self, folder: Path) -> None:
         self.bm25.save(str(folder / self.FOLDER), show_progress=False)

