@@ -29,7 +29,7 @@ import numpy as np
 from rag.retrieval import Retriever
 from rag.schema import Answer, Citation, Document, Hit
 from rag.stores import tokenize
-from rag.textshape import enumerator_level, squash
+from rag.textshape import char_pairs, enumerator_level, squash
 
 NOT_FOUND = "文档中没有找到相关信息"
 
@@ -180,7 +180,7 @@ class Answerer:
         """The sentences of the hit passages, best first: cosine with the question plus
         the IDF-weighted share of the question's words they (or their title) contain.
         Labels (headings, titles) are marked: they name a topic but answer nothing."""
-        rows = sorted({r for hit in hits for r in self.chunk_sentences.get(self.retriever.row_of(hit.chunk_id), [])})
+        rows = sorted({r for hit in hits for r in self.sentence_rows(hit)})
         if not rows:
             return []
         dense = self.index.sentence_dense.score(self.retriever.embedder.embed_query(question), np.asarray(rows))
@@ -211,6 +211,10 @@ class Answerer:
         for members in list(groups.values())[:GROUPS]:
             chosen += _within(members, max(floor, members[0].score - FACT_MARGIN), GROUP_SENTENCES)
         return chosen
+
+    def sentence_rows(self, hit: Hit) -> list[int]:
+        """Index rows of the sentences held by a hit's chunk."""
+        return self.chunk_sentences.get(self.retriever.row_of(hit.chunk_id), [])
 
     def _has_no_body(self, row: int) -> bool:
         """A label followed directly by another label (or by nothing): an entry of a
@@ -243,7 +247,7 @@ class Answerer:
         if not matches:
             return abstain(question, hits)
         best = matches[0]
-        citation = Citation(1, best.doc_id, best.title, self.index.documents[best.doc_id].source, best.start, best.end, best.text)
+        citation = Citation.of(1, self.index.documents[best.doc_id], best.start, best.end)
         lead = "这句话出自" if best.exact else f"最接近的原文（相似度 {best.similarity:.0%}）出自"
         text = f"{lead}《{best.title}》：「{_plain(best.text)}」[1]"
         return Answer(question, text, (citation,), False, tuple(hits))
@@ -256,8 +260,7 @@ class Answerer:
         vector = self.retriever.embedder.embed_query(passage)
         chosen = []
         for hit in hits:
-            rows = np.asarray([r for r in self.chunk_sentences.get(self.retriever.row_of(hit.chunk_id), [])])
-            rows = np.asarray([r for r in rows if not self._is_label(r)], dtype=np.int64)
+            rows = np.asarray([r for r in self.sentence_rows(hit) if not self._is_label(r)], dtype=np.int64)
             if len(rows):
                 best = int(rows[int(np.argmax(self.index.sentence_dense.score(vector, rows)))])
                 sentence = self.index.sentences[best]
@@ -284,7 +287,7 @@ class Answerer:
             document = self.index.documents[doc_id]
             parts = []
             for start, end in _merge_adjacent(document.text, sorted((s.start, s.end) for s in members)):
-                citation = Citation(len(citations) + 1, doc_id, document.title, document.source, start, end, document.text[start:end])
+                citation = Citation.of(len(citations) + 1, document, start, end)
                 citations.append(citation)
                 parts.append(f"{_plain(citation.text)}[{citation.n}]")
             lines.append(f"《{document.title}》：" + "；".join(parts) + "。")
@@ -339,9 +342,7 @@ def _mentions(document: Document, places: list[str], years: list[str]) -> bool:
 
 
 def _same_claim(a: str, b: str) -> bool:
-    a, b = squash(a), squash(b)
-    pairs_a = {a[i : i + 2] for i in range(len(a) - 1)}
-    pairs_b = {b[i : i + 2] for i in range(len(b) - 1)}
+    pairs_a, pairs_b = char_pairs(a), char_pairs(b)
     return bool(pairs_a and pairs_b) and len(pairs_a & pairs_b) / min(len(pairs_a), len(pairs_b)) >= DUPLICATE_SHARE
 
 

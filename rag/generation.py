@@ -26,7 +26,7 @@ from rag.answering import NOT_FOUND, Answerer
 from rag.chunking import sentence_spans
 from rag.llm import ChatClient, LLMError
 from rag.schema import Answer, Citation, Hit
-from rag.textshape import squash
+from rag.textshape import char_pairs, squash
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +90,7 @@ class Writer:
                     continue  # the passage does not say this: no citation rather than a wrong one
                 key = (passages[n - 1].doc_id, *span)
                 if key not in citations:
-                    document = self.answerer.index.documents[key[0]]
-                    citations[key] = Citation(
-                        len(citations) + 1, key[0], document.title, document.source, span[0], span[1], document.text[span[0] : span[1]]
-                    )
+                    citations[key] = Citation.of(len(citations) + 1, self.answerer.index.documents[key[0]], *span)
                 markers.append(f"[{citations[key].n}]")
             if _has_words(claim) and not markers:
                 unsupported.append(claim)
@@ -105,7 +102,7 @@ class Writer:
         """The span of the passage's sentence sharing most of the claim's character
         pairs, and that share (the whole passage when it has no sentences)."""
         index = self.answerer.index
-        rows = self.answerer.chunk_sentences.get(self.answerer.retriever.row_of(passage.chunk_id), [])
+        rows = self.answerer.sentence_rows(passage)
         candidates = [(index.sentences[r].start, index.sentences[r].end) for r in rows] or [(passage.start, passage.end)]
         text = index.documents[passage.doc_id].text
         scored = [(_support(claim, text[s:e]), (s, e)) for s, e in candidates]
@@ -140,14 +137,9 @@ def _with_markers(piece: str, markers: str) -> str:
 
 
 def _support(claim: str, sentence: str) -> float:
-    pairs = _pairs(claim)
-    return len(pairs & _pairs(sentence)) / len(pairs) if pairs else 0.0
-
-
-def _pairs(text: str) -> set[str]:
-    text = squash(text)
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+    pairs = char_pairs(claim)
+    return len(pairs & char_pairs(sentence)) / len(pairs) if pairs else 0.0
 
 
 def _has_words(text: str) -> bool:
-    return len(_pairs(text)) >= 3
+    return len(char_pairs(text)) >= 3

@@ -23,7 +23,7 @@ from rag.locating import Locator
 from rag.schema import Chunk, Hit, Match
 from rag.settings import Settings
 from rag.stores import tokenize
-from rag.textshape import squash
+from rag.textshape import char_pairs, squash
 
 # Two chunks of one document sharing more than this share of the shorter one are one hit.
 MAX_OVERLAP = 0.5
@@ -191,7 +191,7 @@ def quoted_ranking(query: str, rows: list[int], chunks: list[Chunk]) -> list[int
     neither BM25 nor the embedding rewards a long run of matching characters.
     """
     phrases = [squash(p) for p in QUOTED.findall(query)]
-    pairs = [{p[i : i + 2] for i in range(len(p) - 1)} for p in phrases if len(p) >= MIN_QUOTED]
+    pairs = [char_pairs(p) for p in phrases if len(p) >= MIN_QUOTED]
     if not pairs:
         return []
     share: dict[int, float] = {}

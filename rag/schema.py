@@ -95,6 +95,12 @@ class Citation:
     end: int
     text: str
 
+    @classmethod
+    def of(cls, n: int, document: Document, start: int, end: int) -> Citation:
+        """Citation `n` of `document.text[start:end]`: the only way answers build one, so
+        the span and its text always agree."""
+        return cls(n, document.doc_id, document.title, document.source, start, end, document.text[start:end])
+
 
 @dataclass(frozen=True)
 class Answer:

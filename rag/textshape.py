@@ -69,6 +69,13 @@ def enumerator_level(text: str) -> int | None:
     return None
 
 
+def char_pairs(text: str) -> set[str]:
+    """The adjacent character pairs of the squashed text: a cheap measure of how much
+    two Chinese texts share, used where word boundaries are unknown."""
+    text = squash(text)
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
 def squash(text: str) -> str:
     """Text for matching regardless of width and spacing: NFKC, whitespace removed (PDF
     copies put spaces inside Chinese words and mix full- and half-width forms)."""
