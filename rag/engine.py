@@ -8,21 +8,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import threading
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rag.answering import Answerer, abstain
 from rag.embedding import Embedder
 from rag.generation import Writer
-from rag.indexing import Index, IndexReport, build_index, open_index
+from rag.indexing import Index, IndexReport, Progress, build_index, open_index
+from rag.library import Library, UploadError
 from rag.llm import ChatClient
 from rag.retrieval import Retriever
 from rag.schema import Answer, Document, Hit, Match
 from rag.settings import Settings
+from rag.stores import tokenize
+
+
+@dataclass(frozen=True)
+class LibraryChange:
+    """What an upload, deletion or rebuild did, for the user: files added (with the titles
+    of their documents), files refused (with the reason) and documents removed."""
+
+    added: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rejected: tuple[tuple[str, str], ...] = ()
+    removed: tuple[str, ...] = ()
+    report: IndexReport | None = None
 
 
 class Engine:
-    """A loaded index plus the embedding model, ready to answer many queries."""
+    """A loaded index plus the embedding model, ready to answer many queries; it also
+    changes the library (upload, delete, rebuild) and then serves the new index at once."""
 
     def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
         import faiss
@@ -31,17 +47,24 @@ class Engine:
         # exact search over 200k vectors takes 29 ms on two threads, 19 ms on one), and each
         # concurrent user keeps a core of their own.
         faiss.omp_set_num_threads(1)
-        self.index = index
         self.embedder = embedder
         self.settings = settings
-        self.retriever = Retriever(index, embedder, settings)
-        self.answerer = Answerer(self.retriever)
-        self.writer = None
+        self.library = Library(settings)
+        self._changing = threading.Lock()  # one library change at a time
+        self._use(index)
+
+    def _use(self, index: Index) -> None:
+        """Serve `index`. Queries already running finish on the objects they started with."""
+        settings = self.settings
+        retriever = Retriever(index, self.embedder, settings)
+        answerer = Answerer(retriever)
+        writer = None
         if settings.llm_base_url:
             client = ChatClient(
                 settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout, settings.llm_max_tokens
             )
-            self.writer = Writer(client, self.answerer)
+            writer = Writer(client, answerer)
+        self.index, self.retriever, self.answerer, self.writer = index, retriever, answerer, writer
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, settings: Settings | None = None) -> Engine:
@@ -58,6 +81,9 @@ class Engine:
     def documents(self) -> list[Document]:
         return list(self.index.documents.values())
 
+    def chunk_count(self, doc_id: str) -> int:
+        return len(self.index.doc_rows.get(doc_id, ()))
+
     def search(self, query: str, k: int = 10, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """The `k` best passages for `query` (optionally only from `doc_ids`), best first;
         none for a blank query."""
@@ -73,10 +99,11 @@ class Engine:
         evidence is too weak the answer abstains without calling the LLM."""
         if not question.strip():
             return abstain(question, [])
-        answer = self.answerer.run(question)
-        if self.writer is None or answer.abstained:
+        answerer, writer = self.answerer, self.writer
+        answer = answerer.run(question)
+        if writer is None or answer.abstained:
             return answer
-        return self.writer.run(answer, on_delta)
+        return writer.run(answer, on_delta)
 
     def similar(self, passage: str, k: int = 10) -> list[Hit]:
         """Passages of other documents similar to `passage` (or to a chunk id), grouped
@@ -87,11 +114,83 @@ class Engine:
         """Where a remembered sentence really comes from: exact matches, then close ones."""
         return self.retriever.locate(text, k)
 
+    def closest_sentence(self, hit: Hit, text: str) -> tuple[int, int]:
+        """The sentence of `hit` (document offsets) closest in meaning to `text`."""
+        return self.retriever.closest_sentence(hit, text)
+
+    @staticmethod
+    def query_terms(query: str) -> list[str]:
+        """The words of `query` that search matches, longest first (for highlighting)."""
+        return sorted(set(tokenize(query)), key=len, reverse=True)
+
+    # ----------------------------------------------------------------------------------
+    # Changing the library
+    # ----------------------------------------------------------------------------------
+
+    def add_files(self, files: Sequence[Path], progress: Progress | None = None) -> LibraryChange:
+        """Upload `files` into the library and index them (only they are read and
+        embedded); they are searchable when this returns. Refused files are listed with
+        the reason and leave nothing behind."""
+        if len(files) > self.settings.upload_max_files:
+            raise UploadError(f"{len(files)} files in one upload; the limit is {self.settings.upload_max_files}")
+        with self._changing:
+            stored: dict[str, str] = {}  # stored path -> name as uploaded
+            rejected: list[tuple[str, str]] = []
+            for file in files:
+                try:
+                    stored[str(self.library.store(file))] = file.name
+                except UploadError as exc:
+                    rejected.append((file.name, str(exc).removeprefix(f"{file.name}: ")))
+            report = self._reindex(progress) if stored else None
+            for source, reason in report.skipped if report else ():
+                if source in stored:
+                    self.library.remove(source)
+                    rejected.append((stored.pop(source), reason))
+            titles: dict[str, list[str]] = {source: [] for source in stored}
+            for document in self.documents:
+                if document.source in titles:
+                    titles[document.source].append(document.title)
+            added = tuple((stored[s], tuple(t)) for s, t in titles.items())
+            return LibraryChange(added=added, rejected=tuple(rejected), report=report)
+
+    def remove_document(self, doc_id: str, progress: Progress | None = None) -> LibraryChange:
+        """Delete the file holding `doc_id` from the library (an upload is deleted from
+        disk, a corpus file is only excluded) and re-index; every document of that file goes."""
+        with self._changing:
+            document = self.index.documents.get(doc_id)
+            if document is None:
+                raise KeyError(f"no document with id {doc_id!r}")
+            gone = tuple(d.title for d in self.documents if d.source == document.source)
+            self.library.remove(document.source)
+            return LibraryChange(removed=gone, report=self._reindex(progress))
+
+    def rebuild(self, progress: Progress | None = None) -> LibraryChange:
+        """Re-read and re-embed the whole library into a fresh index."""
+        with self._changing:
+            return LibraryChange(report=self._reindex(progress, rebuild=True))
+
+    def _reindex(self, progress: Progress | None, rebuild: bool = False) -> IndexReport:
+        report = build_index(
+            self.settings,
+            self.embedder,
+            self.library.roots,
+            rebuild,
+            exclude=self.library.excluded(),
+            progress=progress,
+        )
+        self._use(open_index(self.settings.index_dir, model=self.settings.model))
+        return report
+
 
 def load_embedder(settings: Settings) -> Embedder:
     return Embedder(settings.model, settings.model_cache, settings.device, settings.batch_size)
 
 
-def index_corpus(settings: Settings, paths: list[Path] | None = None, rebuild: bool = False) -> IndexReport:
-    """Build or update the index in `settings.index_dir` from `paths` (default corpus)."""
-    return build_index(settings, load_embedder(settings), paths, rebuild)
+def index_corpus(
+    settings: Settings, paths: list[Path] | None = None, rebuild: bool = False, progress: Progress | None = None
+) -> IndexReport:
+    """Build or update the index in `settings.index_dir` from `paths`, or by default from
+    the library (the corpus plus uploads, less deleted files)."""
+    library = Library(settings)
+    exclude = library.excluded() if paths is None else set()
+    return build_index(settings, load_embedder(settings), paths or library.roots, rebuild, exclude=exclude, progress=progress)

@@ -22,14 +22,13 @@ whose content hash is unchanged are carried over without being read or embedded 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import logging
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -41,7 +40,7 @@ from tqdm import tqdm
 from rag.chunking import chunk_documents, sentence_spans
 from rag.corpus import assign_ids, file_documents
 from rag.embedding import Embedder
-from rag.loading import LoadError, find_files, read_file
+from rag.loading import LoadError, file_sha256, find_files, read_file
 from rag.schema import Chunk, Document, Heading, Sentence
 from rag.settings import Settings
 from rag.stores import DenseStore, LexicalStore, tokenize
@@ -61,6 +60,16 @@ class BadIndexError(RuntimeError):
     """The index is missing, broken or was built differently; the message says how to fix it."""
 
 REBUILD_HINT = "rebuild it with: rag index --rebuild"
+
+# Progress: reading takes the first 10%, embedding runs to 90%, writing the rest. Texts are
+# embedded in batches of EMBED_BATCH so that progress moves during a long run.
+Progress = Callable[[float, str], None]
+READ_SHARE, EMBED_DONE = 0.1, 0.9
+EMBED_BATCH = 256
+
+
+def _no_progress(fraction: float, stage: str) -> None:
+    """The default `Progress`: the terminal already has tqdm's bars."""
 
 
 # --------------------------------------------------------------------------------------
@@ -181,7 +190,7 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 def _verify_checksums(folder: Path, manifest: dict[str, Any]) -> None:
     for name, expected in manifest.get("checksums", {}).items():
         path = folder / name
-        if not path.exists() or _sha256(path) != expected:
+        if not path.exists() or file_sha256(path) != expected:
             raise BadIndexError(f"index file {path} is missing or corrupted; {REBUILD_HINT}")
 
 
@@ -204,6 +213,8 @@ class IndexReport:
     chunks: int
     texts_embedded: int
     seconds: float
+    # (source, reason) for each file that could not be read or held no text
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -227,28 +238,35 @@ def build_index(
     paths: list[Path] | None = None,
     rebuild: bool = False,
     hook: Callable[[str], None] | None = None,
+    exclude: Collection[str] = (),
+    progress: Progress | None = None,
 ) -> IndexReport:
-    """Index `paths` (default: the configured corpus) incrementally into a new version.
+    """Index `paths` (default: the configured corpus), less the files whose resolved path
+    is in `exclude`, incrementally into a new version.
 
-    `hook` is called with a stage name at each step; tests use it to inject failures.
+    `progress` is told the fraction done and the stage (the UI shows it); `hook` is called
+    with a stage name at each step, and tests use it to inject failures.
     """
+    report = progress or _no_progress
     started = time.perf_counter()
     index_dir = settings.index_dir
     index_dir.mkdir(parents=True, exist_ok=True)
     with _locked(index_dir):
         _remove_leftovers(index_dir)
         paths = list(paths or settings.corpus)
-        files = find_files(paths)
+        files = [f for f in find_files(paths) if str(f.resolve()) not in exclude]
         ids = assign_ids(files, paths)
         previous = None if rebuild else _reusable(index_dir, settings, embedder)
         old_parts = _parts_by_source(previous) if previous else {}
 
         parts: list[_FilePart] = []
         new_parts: list[_FilePart] = []
-        counts = {"new": 0, "changed": 0, "unchanged": 0, "skipped": 0}
-        for file in tqdm(files, desc="Reading", unit="file", disable=None, leave=False):
+        counts = {"new": 0, "changed": 0, "unchanged": 0}
+        skipped: list[tuple[str, str]] = []
+        for i, file in enumerate(tqdm(files, desc="Reading", unit="file", disable=None, leave=False)):
+            report(READ_SHARE * i / max(len(files), 1), f"reading {file.name}")
             source = str(file)
-            digest = _sha256(file)
+            digest = file_sha256(file)
             old = old_parts.get(source)
             if old is not None and old.sha256 == digest and old.base_id == ids[file]:
                 parts.append(old)
@@ -258,9 +276,12 @@ def build_index(
                 raw = read_file(file)
             except LoadError as exc:
                 log.warning("skipped %s: %s", file, exc)
-                counts["skipped"] += 1
+                skipped.append((source, str(exc)))
                 continue
             documents = file_documents(raw, ids[file])
+            if not documents:
+                skipped.append((source, "no text left after cleaning"))
+                continue
             chunks = chunk_documents(documents, settings.chunk_size, settings.chunk_overlap)
             sentences = document_sentences(documents, chunks)
             part = _FilePart(source, digest, ids[file], documents, chunks, sentences, [lexical_tokens(c) for c in chunks])
@@ -271,24 +292,26 @@ def build_index(
         if hook:
             hook("loaded")
 
-        embedded = _embed_parts(new_parts, list(old_parts.values()), embedder, settings)
+        embedded = _embed_parts(new_parts, list(old_parts.values()), embedder, settings, report)
         if hook:
             hook("embedded")
+        report(EMBED_DONE, "writing the index")
         version = _write_version(index_dir, parts, settings, embedder, hook)
-    report = IndexReport(
+    result = IndexReport(
         version=version,
         files_new=counts["new"],
         files_changed=counts["changed"],
         files_unchanged=counts["unchanged"],
         files_removed=removed,
-        files_skipped=counts["skipped"],
+        files_skipped=len(skipped),
         documents=sum(len(p.documents) for p in parts),
         chunks=sum(len(p.chunks) for p in parts),
         texts_embedded=embedded,
         seconds=time.perf_counter() - started,
+        skipped=tuple(skipped),
     )
-    log.info("index %s: %s", version, report)
-    return report
+    log.info("index %s: %s", version, result)
+    return result
 
 
 def _reusable(index_dir: Path, settings: Settings, embedder: Embedder) -> Index | None:
@@ -330,7 +353,9 @@ def _parts_by_source(index: Index) -> dict[str, _FilePart]:
     return parts
 
 
-def _embed_parts(parts: list[_FilePart], old_parts: list[_FilePart], embedder: Embedder, settings: Settings) -> int:
+def _embed_parts(
+    parts: list[_FilePart], old_parts: list[_FilePart], embedder: Embedder, settings: Settings, progress: Progress
+) -> int:
     """Fill in chunk and sentence vectors for new or changed files. Texts embedded before
     (the unchanged paragraphs of a changed file) keep their old vector."""
 
@@ -346,7 +371,12 @@ def _embed_parts(parts: list[_FilePart], old_parts: list[_FilePart], embedder: E
     todo = [t for t in dict.fromkeys(t for pair in wanted for group in pair for t in group) if t not in known]
     if todo:
         log.info("embedding %d chunks and sentences with %s on %s", len(todo), embedder.name, embedder.device)
-        known.update(zip(todo, embedder.embed_documents(todo, progress=True)))
+        with tqdm(total=len(todo), desc="Embedding", unit="text", disable=None, leave=False) as bar:
+            for at in range(0, len(todo), EMBED_BATCH):
+                progress(READ_SHARE + (EMBED_DONE - READ_SHARE) * at / len(todo), f"embedding {at}/{len(todo)} texts")
+                batch = todo[at : at + EMBED_BATCH]
+                known.update(zip(batch, embedder.embed_documents(batch)))
+                bar.update(len(batch))
     for part, (chunk_texts, sentence_texts) in zip(parts, wanted):
         part.vectors = _stack([known[t] for t in chunk_texts], embedder.dim)
         part.sentence_vectors = _stack([known[t] for t in sentence_texts], embedder.dim)
@@ -395,7 +425,7 @@ def _write_version(
                 {"source": p.source, "sha256": p.sha256, "base_id": p.base_id, "doc_ids": [d.doc_id for d in p.documents], "chunks": len(p.chunks), "sentences": len(p.sentences)}
                 for p in parts
             ],
-            "checksums": {f.relative_to(work).as_posix(): _sha256(f) for f in sorted(work.rglob("*")) if f.is_file()},
+            "checksums": {f.relative_to(work).as_posix(): file_sha256(f) for f in sorted(work.rglob("*")) if f.is_file()},
         }
         (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
         _fsync_tree(work)
@@ -462,14 +492,6 @@ def _chunking_entry(settings: Settings) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 # Files
 # --------------------------------------------------------------------------------------
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _write_jsonl(path: Path, records: Iterator[Any]) -> None:

@@ -8,6 +8,7 @@ so one bad file cannot stop a whole run.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import logging
 import re
@@ -55,6 +56,15 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
             else:
                 logger.warning("skipped %s: unsupported file type %r", candidate, candidate.suffix or "(none)")
     return found
+
+
+def file_sha256(path: Path) -> str:
+    """The file's content hash: how re-indexing and uploads tell a file they have seen."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def read_file(path: Path) -> RawText:

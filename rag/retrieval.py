@@ -88,6 +88,17 @@ class Retriever:
                 best[chunk] = max(score, best.get(chunk, -1.0))
         return sorted(best, key=lambda r: -best[r])[: self.settings.candidates]
 
+    def closest_sentence(self, hit: Hit, text: str) -> tuple[int, int]:
+        """The span of `hit`'s sentence closest in meaning to `text`: what a similar
+        passage has in common with the pasted one."""
+        sentences = self.index.sentences
+        rows = [r for r in self.sentence_rows_of([hit.doc_id]).tolist() if sentences[r].start < hit.end and sentences[r].end > hit.start]
+        if not rows or not text.strip():
+            return hit.start, hit.end
+        scores = self.index.sentence_dense.score(self.embedder.embed_query(text), np.asarray(rows, dtype=np.int64))
+        best = sentences[rows[int(np.argmax(scores))]]
+        return max(best.start, hit.start), min(best.end, hit.end)
+
     def locate(self, text: str, k: int = 5) -> list[Match]:
         """Where `text` (a remembered sentence) comes from, best first: the documents
         retrieval finds for it are searched exactly, then fuzzily."""

@@ -85,6 +85,9 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout: float = 60.0
     llm_max_tokens: int = 512
+    # Uploads through the app: the largest file accepted, and the most files in one upload.
+    upload_max_mb: int = 50
+    upload_max_files: int = 20
 
     def __post_init__(self) -> None:
         if self.chunk_size < 20:
@@ -93,7 +96,7 @@ class Settings:
             raise SettingsError(
                 f"chunk_overlap must be between 0 and chunk_size ({self.chunk_size}), got {self.chunk_overlap}"
             )
-        for name in ("batch_size", "hnsw_threshold", "candidates", "rrf_k", "llm_max_tokens"):
+        for name in ("batch_size", "hnsw_threshold", "candidates", "rrf_k", "llm_max_tokens", "upload_max_mb", "upload_max_files"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.llm_timeout <= 0:
@@ -123,6 +126,8 @@ class Settings:
             llm_api_key=os.environ.get("RAG_LLM_API_KEY") or None,
             llm_timeout=_env_number("RAG_LLM_TIMEOUT", d.llm_timeout),
             llm_max_tokens=_env_number("RAG_LLM_MAX_TOKENS", d.llm_max_tokens),
+            upload_max_mb=_env_number("RAG_UPLOAD_MAX_MB", d.upload_max_mb),
+            upload_max_files=_env_number("RAG_UPLOAD_MAX_FILES", d.upload_max_files),
         )
 
     def with_overrides(self, **changes: Any) -> Settings:

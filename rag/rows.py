@@ -1,0 +1,64 @@
+"""The JSON shapes of documents, hits, answers and matches: one definition serves the
+CLI's `--json` lines and the app's HTTP API, so scripts can use either."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from rag.schema import Answer, Document, Hit, Match
+
+
+def answer_row(answer: Answer) -> dict[str, Any]:
+    citations = [
+        {"n": c.n, "doc_id": c.doc_id, "title": c.title, "source": display_path(c.source), "start": c.start, "end": c.end, "text": c.text}
+        for c in answer.citations
+    ]
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": citations,
+        "mode": answer.mode,
+        "unsupported": list(answer.unsupported),
+        "notes": list(answer.notes),
+    }
+
+def match_row(match: Match) -> dict[str, Any]:
+    return {
+        "doc_id": match.doc_id,
+        "title": match.title,
+        "source": display_path(match.source),
+        "start": match.start,
+        "end": match.end,
+        "text": match.text,
+        "similarity": round(match.similarity, 4),
+        "exact": match.exact,
+    }
+
+def hit_row(hit: Hit) -> dict[str, Any]:
+    return {
+        "doc_id": hit.doc_id,
+        "chunk_id": hit.chunk_id,
+        "title": hit.title,
+        "source": display_path(hit.source),
+        "start": hit.start,
+        "end": hit.end,
+        "text": hit.text,
+        "score": round(hit.score, 6),
+    }
+
+def document_row(document: Document, chunk_count: int) -> dict[str, Any]:
+    return {
+        "doc_id": document.doc_id,
+        "title": document.title,
+        "source": display_path(document.source),
+        "date": document.date,
+        "chars": len(document.text),
+        "chunks": chunk_count,
+    }
+
+def display_path(source: str) -> str:
+    """Paths below the working directory are shown relative to it."""
+    relative = os.path.relpath(source)
+    return source if relative.startswith("..") else relative

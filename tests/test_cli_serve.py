@@ -1,0 +1,65 @@
+"""`python -m ui` / `rag serve`: the first start builds the index, then the app serves it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+from conftest import SMALL_SETTINGS, free_port, write_corpus
+
+
+def test_first_start_builds_the_index_then_serves_on_localhost(tmp_path: Path, model_cache: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    env = {
+        **os.environ,
+        "RAG_CORPUS": str(corpus),
+        "RAG_INDEX_DIR": str(index_dir),
+        "RAG_MODEL_CACHE": str(model_cache),
+        **{f"RAG_{k.upper()}": str(v) for k, v in SMALL_SETTINGS.items()},
+    }
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ui", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    watchdog = threading.Timer(180, server.kill)
+    watchdog.start()
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        url = f"http://127.0.0.1:{port}/"
+        assert line.strip() == f"rag: the app is running at {url} (Ctrl+C to stop)"
+        assert (index_dir / "CURRENT").exists()
+        page = httpx.get(url, timeout=30)
+        assert page.status_code == 200 and "政策报告问答" in page.text
+    finally:
+        watchdog.cancel()
+        server.terminate()
+        server.wait(timeout=30)
+    assert server.stderr is not None
+    assert "building it from the library first" in server.stderr.read()
+
+
+def test_a_busy_port_is_a_one_line_error(tmp_path: Path, model_cache: Path, small_engine) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {**os.environ, "RAG_INDEX_DIR": str(small_engine.settings.index_dir), "RAG_MODEL_CACHE": str(model_cache)}
+        result = subprocess.run(
+            [sys.executable, "-m", "rag", "serve", "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith(f"rag: error: cannot listen on 127.0.0.1:{port}")
+    assert "Traceback" not in result.stderr

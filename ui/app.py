@@ -1,0 +1,329 @@
+"""The Gradio app: five tabs over one `Engine`, plus a JSON API with stable names.
+
+The handlers only call the engine and turn its records into HTML (`ui.render`); the
+API endpoints return the same JSON shapes as the CLI's `--json` (`rag.rows`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import queue
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from rag.engine import Engine, LibraryChange
+from rag.library import UploadError
+from rag.loading import SUPPORTED_SUFFIXES
+from rag.rows import answer_row, document_row, hit_row, match_row
+from rag.schema import Answer, Hit
+from ui import render
+
+log = logging.getLogger(__name__)
+
+TITLE = "政策报告问答"
+# Shown under the question box; RAG_EXAMPLES (one question per line) replaces them.
+EXAMPLES = (
+    "海西州如何培养科技人才？",
+    "张掖市在学前教育方面采取了哪些措施？",
+    "哪些地方提出要建设教育强市？",
+    "「教育是强国建设、民族复兴之基」出自哪里？",
+)
+# Gradio hands each library handler its own progress bar in place of this default.
+PROGRESS = gr.Progress()
+# Searches and answers run side by side; library changes one at a time.
+READ_CONCURRENCY = 4
+CSS = """
+.rag-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 14px; margin: 8px 0; }
+.rag-card:target { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
+.rag-head { display: flex; flex-wrap: wrap; gap: 12px; align-items: baseline; }
+.rag-title { font-weight: 600; }
+.rag-source, .rag-span, .rag-score, .rag-heading { color: var(--body-text-color-subdued); font-size: 0.9em; }
+.rag-n { float: left; margin-right: 8px; font-weight: 600; color: var(--color-accent); }
+.rag-answer, .rag-abstained, .rag-draft { font-size: 1.1em; line-height: 1.8; }
+.rag-draft { color: var(--body-text-color-subdued); }
+.rag-cite { text-decoration: none; font-weight: 600; margin: 0 1px; }
+.rag-note, .rag-error { color: #b45309; }
+.rag-ok { color: #15803d; }
+mark { background: #fde68a; color: inherit; padding: 0 1px; }
+del { background: #fecaca; }
+ins { background: #bbf7d0; text-decoration: none; }
+.rag-diff { margin-top: 6px; line-height: 1.8; }
+"""
+
+
+def examples() -> list[str]:
+    configured = [q.strip() for q in os.environ.get("RAG_EXAMPLES", "").splitlines() if q.strip()]
+    return configured or list(EXAMPLES)
+
+
+def build_app(engine: Engine) -> gr.Blocks:
+    """The app's page and API over `engine`."""
+
+    def documents() -> dict[str, Any]:
+        return engine.index.documents
+
+    def library_table() -> list[list[Any]]:
+        return [
+            [d.title, d.date or "", render.file_name(d.source), engine.chunk_count(d.doc_id), d.doc_id]
+            for d in engine.documents
+        ]
+
+    def document_choices() -> list[tuple[str, str]]:
+        return [(f"{d.title}（{render.file_name(d.source)}）", d.doc_id) for d in engine.documents]
+
+    # ---------------------------------------------------------------- JSON API
+    def api_ask(question: str) -> dict[str, Any]:
+        """Answer a question; every claim cites its exact source span."""
+        return answer_row(engine.ask(question))
+
+    def api_search(query: str, k: int = 10, doc_ids: list[str] | None = None) -> dict[str, Any]:
+        """Hybrid search for passages, optionally within some document ids."""
+        return {"query": query, "hits": [hit_row(h) for h in engine.search(query, int(k), doc_ids or None)]}
+
+    def api_similar(passage: str, k: int = 10) -> dict[str, Any]:
+        """Passages in other documents similar to a passage (or a chunk id)."""
+        return {"query": passage, "hits": [hit_row(h) for h in engine.similar(passage, int(k))]}
+
+    def api_quote(text: str, k: int = 5) -> dict[str, Any]:
+        """Where a remembered sentence really comes from."""
+        return {"query": text, "matches": [match_row(m) for m in engine.locate(text, int(k))]}
+
+    def api_documents() -> list[dict[str, Any]]:
+        """The documents in the library."""
+        return [document_row(d, engine.chunk_count(d.doc_id)) for d in engine.documents]
+
+    # ---------------------------------------------------------------- 问答
+    def answer_outputs(answer: Answer) -> tuple[str, str, str, gr.DownloadButton]:
+        markdown = render.answer_markdown(answer)
+        return (
+            render.answer_html(answer),
+            render.sources_html(answer, documents()),
+            markdown,
+            gr.DownloadButton(value=_markdown_file(markdown), visible=not answer.abstained),
+        )
+
+    def on_ask(question: str) -> Iterator[tuple[str, str, str, gr.DownloadButton]]:
+        if not question.strip():
+            yield render.message_html([(False, "请输入问题。")]), "", "", gr.DownloadButton(visible=False)
+            return
+        if engine.writer is None:
+            yield answer_outputs(engine.ask(question))
+            return
+        # An LLM writes the answer: show its text as it streams, then the checked answer.
+        deltas: queue.Queue[str | None] = queue.Queue()
+        result: list[Answer] = []
+
+        def work() -> None:
+            try:
+                result.append(engine.ask(question, on_delta=deltas.put))
+            finally:
+                deltas.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        draft = ""
+        while (delta := deltas.get()) is not None:
+            draft += delta
+            yield render.draft_html(draft), "", "", gr.DownloadButton(visible=False)
+        if not result:
+            raise gr.Error("回答失败，请查看服务日志。")
+        yield answer_outputs(result[0])
+
+    # ---------------------------------------------------------------- 检索
+    def on_search(query: str, doc_ids: list[str] | None, k: float) -> tuple[str, list[Hit], list[str]]:
+        if not query.strip():
+            return render.message_html([(False, "请输入检索词。")]), [], []
+        hits = engine.search(query, int(k), doc_ids or None)
+        summary = f'<p class="rag-note">共 {len(hits)} 条结果</p>' if hits else '<p class="rag-note">没有找到相关段落。</p>'
+        return summary, hits, engine.query_terms(query)
+
+    # ---------------------------------------------------------------- 相似段落
+    def similar_groups(text: str, hits: list[Hit]) -> str:
+        return render.similar_html([(h, engine.closest_sentence(h, text)) for h in hits])
+
+    def on_similar(passage: str, k: float) -> str:
+        if not passage.strip():
+            return render.message_html([(False, "请粘贴一段文字。")])
+        return similar_groups(passage, engine.similar(passage, int(k)))
+
+    def more_like(hit: Hit, k: float) -> tuple[str, str, gr.Tabs]:
+        html = similar_groups(hit.text, engine.similar(hit.chunk_id, int(k)))
+        return hit.text, html, gr.Tabs(selected="similar")
+
+    # ---------------------------------------------------------------- 原文定位
+    def on_quote(text: str) -> str:
+        if not text.strip():
+            return render.message_html([(False, "请粘贴要查找出处的句子。")])
+        return render.matches_html(text, engine.locate(text, 5), documents())
+
+    # ---------------------------------------------------------------- 文档库
+    def library_outputs(lines: Sequence[tuple[bool, str]]) -> tuple[str, list[list[Any]], Any, Any, None]:
+        choices = document_choices()
+        return (
+            render.message_html(lines),
+            library_table(),
+            gr.Dropdown(choices=choices),
+            gr.Dropdown(choices=choices, value=None),
+            None,
+        )
+
+    def report_lines(change: LibraryChange) -> list[tuple[bool, str]]:
+        lines = [(True, f"已加入 {name}：{len(titles)} 篇文档（{'、'.join(titles)}）") for name, titles in change.added]
+        lines += [(False, f"未加入 {name}：{reason}") for name, reason in change.rejected]
+        if change.removed:
+            lines.append((True, f"已删除 {len(change.removed)} 篇文档：{'、'.join(change.removed)}"))
+        if change.report is not None:
+            r = change.report
+            lines.append((True, f"索引已更新：{r.documents} 篇文档，{r.chunks} 个段落，用时 {r.seconds:.1f} 秒。"))
+        return lines
+
+    def on_upload(files: list[str] | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+        if not files:
+            return library_outputs([(False, "请先选择要上传的文件。")])
+        try:
+            change = engine.add_files([Path(f) for f in files], progress=_reporter(progress))
+        except UploadError as exc:
+            return library_outputs([(False, f"未上传：{exc}")])
+        return library_outputs(report_lines(change))
+
+    def on_delete(doc_id: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+        if not doc_id:
+            return library_outputs([(False, "请先选择要删除的文档。")])
+        try:
+            change = engine.remove_document(doc_id, progress=_reporter(progress))
+        except KeyError:
+            return library_outputs([(False, "该文档已不在文档库中。")])
+        return library_outputs(report_lines(change))
+
+    def on_rebuild(progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+        return library_outputs(report_lines(engine.rebuild(progress=_reporter(progress))))
+
+    # ---------------------------------------------------------------- layout
+    private: dict[str, Any] = {"api_visibility": "private"}
+    # No analytics: the reports and questions stay on this machine.
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        gr.Markdown(f"## {TITLE}\n问答、检索、相似段落与原文定位；每条回答都标注出处，可点开原文。")
+        with gr.Tabs() as tabs:
+            with gr.Tab("问答", id="ask"):
+                question = gr.Textbox(
+                    label="问题（回车提问）", placeholder="例如：海西州如何培养科技人才？", lines=1, max_lines=4, elem_id="question"
+                )
+                ask_button = gr.Button("提问", variant="primary", elem_id="ask-button")
+                gr.Examples(examples=[[q] for q in examples()], inputs=question, label="示例问题")
+                answer_box = gr.HTML(elem_id="answer")
+                sources_box = gr.HTML(elem_id="sources")
+                with gr.Accordion("复制 / 导出 Markdown", open=False):
+                    markdown_box = gr.Textbox(label="Markdown", lines=8, interactive=False, buttons=["copy"], elem_id="markdown")
+                    download = gr.DownloadButton("下载 Markdown", visible=False, elem_id="download")
+            with gr.Tab("检索", id="search"):
+                with gr.Row():
+                    query = gr.Textbox(label="检索词", scale=4, elem_id="query")
+                    k_search = gr.Slider(1, 30, value=10, step=1, label="结果数", scale=1)
+                doc_filter = gr.Dropdown(
+                    choices=document_choices(), multiselect=True, label="只在这些文档中检索（可选）", elem_id="doc-filter"
+                )
+                search_button = gr.Button("检索", variant="primary", elem_id="search-button")
+                search_summary = gr.HTML(elem_id="search-summary")
+                hits_state = gr.State([])
+                terms_state = gr.State([])
+
+                @gr.render(inputs=[hits_state, terms_state])
+                def show_hits(hits: list[Hit], terms: list[str]) -> None:
+                    for rank, hit in enumerate(hits, start=1):
+                        gr.HTML(render.hit_card(hit, rank, terms))
+                        with gr.Row():
+                            more = gr.Button("相似段落", size="sm", scale=0, min_width=100, elem_classes="rag-more")
+                        more.click(functools.partial(more_like, hit), k_similar, [passage, similar_box, tabs], **private)
+            with gr.Tab("相似段落", id="similar"):
+                passage = gr.Textbox(label="粘贴一段文字，查找其他文档中的相似段落", lines=6, elem_id="passage")
+                k_similar = gr.Slider(1, 20, value=8, step=1, label="结果数")
+                similar_button = gr.Button("查找相似段落", variant="primary", elem_id="similar-button")
+                similar_box = gr.HTML(elem_id="similar")
+            with gr.Tab("原文定位", id="quote"):
+                remembered = gr.Textbox(
+                    label="粘贴记得的一句话，查找它的原文出处（回车查找）", lines=1, max_lines=4, elem_id="remembered"
+                )
+                quote_button = gr.Button("定位原文", variant="primary", elem_id="quote-button")
+                quote_box = gr.HTML(elem_id="quote")
+            with gr.Tab("文档库", id="library"):
+                table = gr.Dataframe(
+                    value=library_table(),
+                    headers=["标题", "日期", "来源文件", "段落数", "文档 ID"],
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["30%", "11%", "27%", "7%", "25%"],
+                    elem_id="library-table",
+                )
+                suffixes = "、".join(sorted(SUPPORTED_SUFFIXES))
+                uploads = gr.File(
+                    file_count="multiple",
+                    file_types=sorted(SUPPORTED_SUFFIXES),
+                    label=(
+                        f"上传文件（{suffixes}；每个不超过 {engine.settings.upload_max_mb} MB，"
+                        f"一次最多 {engine.settings.upload_max_files} 个）"
+                    ),
+                    elem_id="upload",
+                )
+                upload_button = gr.Button("上传并建立索引", variant="primary", elem_id="upload-button")
+                with gr.Row():
+                    to_delete = gr.Dropdown(choices=document_choices(), value=None, label="删除文档（同一文件中的文档一并删除）", scale=4)
+                    delete_button = gr.Button("删除", variant="stop", scale=1, elem_id="delete-button")
+                rebuild_button = gr.Button("重建索引", elem_id="rebuild-button")
+                library_message = gr.HTML(elem_id="library-message")
+
+        ask_outputs = [answer_box, sources_box, markdown_box, download]
+        for trigger in (ask_button.click, question.submit):
+            trigger(on_ask, question, ask_outputs, **private)
+        for trigger in (search_button.click, query.submit):
+            trigger(on_search, [query, doc_filter, k_search], [search_summary, hits_state, terms_state], **private)
+        similar_button.click(on_similar, [passage, k_similar], similar_box, **private)
+        for trigger in (quote_button.click, remembered.submit):
+            trigger(on_quote, remembered, quote_box, **private)
+        library_out = [library_message, table, doc_filter, to_delete, uploads]
+        changes: dict[str, Any] = {**private, "concurrency_limit": 1, "concurrency_id": "library"}
+        upload_button.click(on_upload, uploads, library_out, **changes)
+        confirm = "(doc) => (doc && confirm('删除所选文档所在的整个文件？')) ? doc : null"
+        delete_button.click(on_delete, to_delete, library_out, js=confirm, **changes)
+        rebuild_button.click(on_rebuild, None, library_out, **changes)
+
+        gr.api(api_ask, api_name="ask")
+        gr.api(api_search, api_name="search")
+        gr.api(api_similar, api_name="similar")
+        gr.api(api_quote, api_name="quote")
+        gr.api(api_documents, api_name="documents")
+    return app
+
+
+def _reporter(progress: gr.Progress) -> Any:
+    """The engine's progress callback, shown as Gradio's progress bar."""
+    return lambda fraction, stage: progress(fraction, desc=f"正在建立索引：{stage}")
+
+
+def _markdown_file(markdown: str) -> str:
+    """The answer as a .md file for the download button."""
+    handle, path = tempfile.mkstemp(prefix="answer-", suffix=".md")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(markdown)
+    return path
+
+
+def launch(engine: Engine, host: str = "127.0.0.1", port: int = 7860) -> tuple[gr.Blocks, str]:
+    """Start the app in the background; return it and its URL."""
+    app = build_app(engine)
+    app.queue(default_concurrency_limit=READ_CONCURRENCY)
+    _, url, _ = app.launch(
+        server_name=host,
+        server_port=port,
+        max_file_size=f"{engine.settings.upload_max_mb}mb",
+        prevent_thread_lock=True,
+        quiet=True,
+        footer_links=["api"],
+        css=CSS,
+    )
+    return app, url
