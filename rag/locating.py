@@ -47,6 +47,8 @@ EDGE_SLACK = 0.3
 # one ("82%", "（试行）", "…。”").
 OPENERS = "“‘「『（(【"
 CLOSERS = "%％‰）)】…。！？；!?;”’」』"
+# Characters that end a sentence or clause: a fuzzy window's edge prefers to sit at one.
+BREAKS = frozenset("。！？；!?;\n")
 
 
 @lru_cache(maxsize=16384)
@@ -63,36 +65,46 @@ def reduce_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Reduced:
-    """A document's reduced text; `offsets[i]` is where its character `i` came from."""
+    """A document's reduced text; `offsets[i]` is where its character `i` came from, and
+    `breaks` holds each `i` that a sentence break in the original comes just before."""
 
     text: str
     offsets: tuple[int, ...]
+    breaks: frozenset[int] = frozenset()
 
 
 def _reduce_document(text: str) -> _Reduced:
     chars: list[str] = []
     offsets: list[int] = []
+    breaks = {0}
     for offset, char in enumerate(text):
+        if char in BREAKS:
+            breaks.add(len(chars))
         for word_char in _word_chars(char):
             chars.append(word_char)
             offsets.append(offset)
-    return _Reduced("".join(chars), tuple(offsets))
+    breaks.add(len(chars))
+    return _Reduced("".join(chars), tuple(offsets), frozenset(breaks))
 
 
-def _refine(query: str, text: str, start: int, end: int) -> tuple[int, int]:
+def _refine(query: str, reduced: _Reduced, start: int, end: int) -> tuple[int, int]:
     """Move the edges of the window `text[start:end]` (at most EDGE_SLACK of the query's
     length from where they were) to the window closest to `query`.
 
-    Closeness is Levenshtein similarity, ties going to the window whose length is nearest
-    the query's: unlike fuzz.ratio, it does not prefer to leave out a substituted character
-    at an edge, so a query with a changed last character still gets the whole sentence."""
+    Closeness is Levenshtein similarity: unlike fuzz.ratio, it does not prefer to leave out
+    a substituted character at an edge, so a query with a changed last character still gets
+    the whole sentence. Ties go to the window with more edges at sentence breaks (a changed
+    ending should not pull in the next sentence's first character), then to the one whose
+    length is nearest the query's."""
+    text, breaks = reduced.text, reduced.breaks
     slack = max(1, round(len(query) * EDGE_SLACK))
     starts = range(max(0, start - slack), min(len(text), start + slack) + 1)
     ends = range(max(0, end - slack), min(len(text), end + slack) + 1)
 
-    def closeness(window: tuple[int, int]) -> tuple[float, int]:
+    def closeness(window: tuple[int, int]) -> tuple[float, int, int]:
         s, e = window
-        return Levenshtein.normalized_similarity(query, text[s:e]), -abs(e - s - len(query))
+        at_breaks = (s in breaks) + (e in breaks)
+        return Levenshtein.normalized_similarity(query, text[s:e]), at_breaks, -abs(e - s - len(query))
 
     best = (start, end)
     best_closeness = closeness(best)
@@ -175,7 +187,7 @@ class Locator:
         alignment = fuzz.partial_ratio_alignment(query, reduced.text, score_cutoff=MIN_SIMILARITY * 100)
         if alignment is None:
             return None
-        start, end = _refine(query, reduced.text, alignment.dest_start, alignment.dest_end)
+        start, end = _refine(query, reduced, alignment.dest_start, alignment.dest_end)
         similarity = fuzz.ratio(query, reduced.text[start:end]) / 100
         if similarity < MIN_SIMILARITY:
             return None

@@ -5,18 +5,13 @@ Each test leaves a screenshot of its tab in its tmp dir.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from conftest import free_port
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # Debian's; `make test` installs it
 WAIT_MS = 60_000
-
-pytestmark = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make installs it)"
-)
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +135,39 @@ def test_markup_inside_a_document_is_shown_as_text_not_run(page, tmp_path) -> No
     assert page.evaluate("window.__pwned") is None
     assert page.locator(".rag-hit script, .rag-hit img").count() == 0
     page.screenshot(path=str(tmp_path / "markup.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def llm_app_url(ui_server, llm_server) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The same index served by an app whose answers a real local LLM writes."""
+    from rag.engine import Engine
+    from ui.app import launch
+
+    _, engine = ui_server
+    settings = engine.settings.with_overrides(llm_base_url=llm_server, llm_timeout=60)
+    app, url = launch(Engine(engine.index, engine.embedder, settings), "127.0.0.1", free_port())
+    yield url
+    app.close()
+
+
+def test_with_an_llm_the_answer_streams_and_then_shows_the_checked_answer(browser, llm_app_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 1200})
+    page.goto(llm_app_url)
+    page.locator("#question textarea").wait_for(timeout=WAIT_MS)
+    page.evaluate(
+        """() => {
+            window.__drafts = new Set();
+            new MutationObserver(() => {
+                const draft = document.querySelector('#answer .rag-draft');
+                if (draft) window.__drafts.add(draft.textContent);
+            }).observe(document.body, {subtree: true, childList: true, characterData: true});
+        }"""
+    )
+    page.locator("#question textarea").fill("南岭县职业中专与多少家企业签订了订单培养协议？")
+    page.locator("#question textarea").press("Enter")
+    page.locator("#answer .rag-answer").wait_for(timeout=WAIT_MS)
+    assert page.evaluate("window.__drafts.size") >= 2  # the draft grew while the LLM wrote
+    assert page.locator("#answer .rag-draft").count() == 0
+    assert page.locator("#answer").inner_text().strip()
+    page.screenshot(path=str(tmp_path / "ask-llm.png"), full_page=True)
+    page.close()

@@ -210,3 +210,11 @@ def test_offsets_hold_for_a_batch_of_damaged_queries(locator: Locator) -> None:
         if damage == 0 and any(c.isalnum() for c in query):
             everywhere = locator.run(query, k=100)
             assert any(m.doc_id == document.doc_id and m.start < end and start < m.end for m in everywhere)
+
+
+def test_a_changed_ending_does_not_pull_in_the_next_sentence() -> None:
+    text = "前言。教育是强国建设、民族复兴之基。我市紧紧围绕办人民满意的教育总目标。"
+    locator = Locator({"x": Document("x", "某市综述", "x.txt", text)})
+    [match] = locator.run("教育是强国建设民族复兴的基础", k=1)
+    assert match.text == "教育是强国建设、民族复兴之基。"
+    assert not match.exact
