@@ -206,7 +206,7 @@ def serve(
             typer.echo(f"no index in {settings.index_dir} yet: building it from the library first", err=True)
             index_corpus(settings)
         engine = Engine.open(settings=settings)
-    from ui.app import launch
+    from ui.app import launch  # here, so that other commands never pay for importing gradio
 
     try:
         app, url = launch(engine, host, port)

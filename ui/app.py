@@ -7,6 +7,7 @@ API endpoints return the same JSON shapes as the CLI's `--json` (`rag.rows`).
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import queue
@@ -22,7 +23,7 @@ from rag.engine import Engine, LibraryChange
 from rag.library import UploadError
 from rag.loading import SUPPORTED_SUFFIXES
 from rag.rows import answer_row, document_row, hit_row, match_row
-from rag.schema import Answer, Hit
+from rag.schema import Answer, Document, Hit
 from ui import render
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def examples() -> list[str]:
 def build_app(engine: Engine) -> gr.Blocks:
     """The app's page and API over `engine`."""
 
-    def documents() -> dict[str, Any]:
+    def documents() -> dict[str, Document]:
         return engine.index.documents
 
     def library_table() -> list[list[Any]]:
@@ -100,13 +101,15 @@ def build_app(engine: Engine) -> gr.Blocks:
         return [document_row(d, engine.chunk_count(d.doc_id)) for d in engine.documents]
 
     # ---------------------------------------------------------------- 问答
+    exports = Path(tempfile.mkdtemp(prefix="rag-answers-"))
+
     def answer_outputs(answer: Answer) -> tuple[str, str, str, gr.DownloadButton]:
         markdown = render.answer_markdown(answer)
         return (
             render.answer_html(answer),
             render.sources_html(answer, documents()),
             markdown,
-            gr.DownloadButton(value=_markdown_file(markdown), visible=not answer.abstained),
+            gr.DownloadButton(value=_markdown_file(markdown, exports), visible=not answer.abstained),
         )
 
     def on_ask(question: str) -> Iterator[tuple[str, str, str, gr.DownloadButton]]:
@@ -172,16 +175,6 @@ def build_app(engine: Engine) -> gr.Blocks:
             gr.Dropdown(choices=choices, value=None),
             None,
         )
-
-    def report_lines(change: LibraryChange) -> list[tuple[bool, str]]:
-        lines = [(True, f"已加入 {name}：{len(titles)} 篇文档（{'、'.join(titles)}）") for name, titles in change.added]
-        lines += [(False, f"未加入 {name}：{reason}") for name, reason in change.rejected]
-        if change.removed:
-            lines.append((True, f"已删除 {len(change.removed)} 篇文档：{'、'.join(change.removed)}"))
-        if change.report is not None:
-            r = change.report
-            lines.append((True, f"索引已更新：{r.documents} 篇文档，{r.chunks} 个段落，用时 {r.seconds:.1f} 秒。"))
-        return lines
 
     def on_upload(files: list[str] | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
         if not files:
@@ -300,17 +293,30 @@ def build_app(engine: Engine) -> gr.Blocks:
     return app
 
 
+def report_lines(change: LibraryChange) -> list[tuple[bool, str]]:
+    """What a library change did, as status lines for the page."""
+    lines = [(True, f"已加入 {name}：{len(titles)} 篇文档（{'、'.join(titles)}）") for name, titles in change.added]
+    lines += [(False, f"未加入 {name}：{reason}") for name, reason in change.rejected]
+    if change.removed:
+        lines.append((True, f"已删除 {len(change.removed)} 篇文档：{'、'.join(change.removed)}"))
+    if change.report is not None:
+        r = change.report
+        lines.append((True, f"索引已更新：{r.documents} 篇文档，{r.chunks} 个段落，用时 {r.seconds:.1f} 秒。"))
+    return lines
+
+
 def _reporter(progress: gr.Progress) -> Any:
     """The engine's progress callback, shown as Gradio's progress bar."""
     return lambda fraction, stage: progress(fraction, desc=f"正在建立索引：{stage}")
 
 
-def _markdown_file(markdown: str) -> str:
-    """The answer as a .md file for the download button."""
-    handle, path = tempfile.mkstemp(prefix="answer-", suffix=".md")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(markdown)
-    return path
+def _markdown_file(markdown: str, folder: Path) -> str:
+    """The answer as a .md file for the download button, named by its content: asking the
+    same question again reuses the file instead of adding one."""
+    path = folder / f"answer-{hashlib.sha1(markdown.encode()).hexdigest()[:12]}.md"
+    if not path.exists():
+        path.write_text(markdown, encoding="utf-8")
+    return str(path)
 
 
 def launch(engine: Engine, host: str = "127.0.0.1", port: int = 7860) -> tuple[gr.Blocks, str]:
