@@ -247,7 +247,7 @@ def build_index(
     `progress` is told the fraction done and the stage (the UI shows it); `hook` is called
     with a stage name at each step, and tests use it to inject failures.
     """
-    report = progress or _no_progress
+    progress = progress or _no_progress
     started = time.perf_counter()
     index_dir = settings.index_dir
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -264,7 +264,7 @@ def build_index(
         counts = {"new": 0, "changed": 0, "unchanged": 0}
         skipped: list[tuple[str, str]] = []
         for i, file in enumerate(tqdm(files, desc="Reading", unit="file", disable=None, leave=False)):
-            report(READ_SHARE * i / max(len(files), 1), f"reading {file.name}")
+            progress(READ_SHARE * i / max(len(files), 1), f"reading {file.name}")
             source = str(file)
             digest = file_sha256(file)
             old = old_parts.get(source)
@@ -292,10 +292,10 @@ def build_index(
         if hook:
             hook("loaded")
 
-        embedded = _embed_parts(new_parts, list(old_parts.values()), embedder, settings, report)
+        embedded = _embed_parts(new_parts, list(old_parts.values()), embedder, settings, progress)
         if hook:
             hook("embedded")
-        report(EMBED_DONE, "writing the index")
+        progress(EMBED_DONE, "writing the index")
         version = _write_version(index_dir, parts, settings, embedder, hook)
     result = IndexReport(
         version=version,

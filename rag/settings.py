@@ -13,6 +13,13 @@ _N = TypeVar("_N", int, float)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "docs" / "corpus"
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
+# Example questions the app shows under its question box; they suit the sample corpus.
+DEFAULT_EXAMPLES = (
+    "海西州如何培养科技人才？",
+    "张掖市在学前教育方面采取了哪些措施？",
+    "哪些地方提出要建设教育强市？",
+    "「教育是强国建设、民族复兴之基」出自哪里？",
+)
 DEFAULT_MODEL_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-policy" / "models"
 
 
@@ -21,6 +28,11 @@ def _env_paths(name: str, default: Path) -> tuple[Path, ...]:
     if not value:
         return (default,)
     return tuple(Path(p) for p in value.split(os.pathsep) if p)
+
+
+def _env_lines(name: str) -> tuple[str, ...]:
+    """The non-blank lines of a variable (e.g. one example question per line)."""
+    return tuple(line.strip() for line in os.environ.get(name, "").splitlines() if line.strip())
 
 
 def _env_number(name: str, default: _N) -> _N:
@@ -88,6 +100,7 @@ class Settings:
     # Uploads through the app: the largest file accepted, and the most files in one upload.
     upload_max_mb: int = 50
     upload_max_files: int = 20
+    examples: tuple[str, ...] = DEFAULT_EXAMPLES
 
     def __post_init__(self) -> None:
         if self.chunk_size < 20:
@@ -128,6 +141,7 @@ class Settings:
             llm_max_tokens=_env_number("RAG_LLM_MAX_TOKENS", d.llm_max_tokens),
             upload_max_mb=_env_number("RAG_UPLOAD_MAX_MB", d.upload_max_mb),
             upload_max_files=_env_number("RAG_UPLOAD_MAX_FILES", d.upload_max_files),
+            examples=_env_lines("RAG_EXAMPLES") or d.examples,
         )
 
     def with_overrides(self, **changes: Any) -> Settings:

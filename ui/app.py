@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
 import queue
 import tempfile
 import threading
@@ -29,13 +28,6 @@ from ui import render
 log = logging.getLogger(__name__)
 
 TITLE = "政策报告问答"
-# Shown under the question box; RAG_EXAMPLES (one question per line) replaces them.
-EXAMPLES = (
-    "海西州如何培养科技人才？",
-    "张掖市在学前教育方面采取了哪些措施？",
-    "哪些地方提出要建设教育强市？",
-    "「教育是强国建设、民族复兴之基」出自哪里？",
-)
 # Gradio hands each library handler its own progress bar in place of this default.
 PROGRESS = gr.Progress()
 # Searches and answers run side by side; library changes one at a time.
@@ -57,11 +49,6 @@ del { background: #fecaca; }
 ins { background: #bbf7d0; text-decoration: none; }
 .rag-diff { margin-top: 6px; line-height: 1.8; }
 """
-
-
-def examples() -> list[str]:
-    configured = [q.strip() for q in os.environ.get("RAG_EXAMPLES", "").splitlines() if q.strip()]
-    return configured or list(EXAMPLES)
 
 
 def build_app(engine: Engine) -> gr.Blocks:
@@ -208,7 +195,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                     label="问题（回车提问）", placeholder="例如：海西州如何培养科技人才？", lines=1, max_lines=4, elem_id="question"
                 )
                 ask_button = gr.Button("提问", variant="primary", elem_id="ask-button")
-                gr.Examples(examples=[[q] for q in examples()], inputs=question, label="示例问题")
+                gr.Examples(examples=[[q] for q in engine.settings.examples], inputs=question, label="示例问题")
                 answer_box = gr.HTML(elem_id="answer")
                 sources_box = gr.HTML(elem_id="sources")
                 with gr.Accordion("复制 / 导出 Markdown", open=False):
