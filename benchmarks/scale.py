@@ -189,7 +189,7 @@ def dense_row(vectors: np.ndarray, kind: str, queries: np.ndarray) -> tuple[Row,
     n = len(vectors)
     log.info("dense n=%d: building %s", n, kind)
     with Measured() as built:
-        store = DenseStore.build(vectors, n + 1 if kind == "flat" else 1)
+        store = DenseStore.build([vectors], vectors.shape[1], n + 1 if kind == "flat" else 1)
     assert store.kind == kind, store.kind
     log.info("dense n=%d: %s built in %.1f s; querying", n, kind, built.seconds)
     found, p50, p95 = latencies_ms(lambda i: store.search(queries[i], K)[0], len(queries))

@@ -6,7 +6,9 @@
   writing and checksums.
 - latency: `engine.search` and `engine.ask` per question, `engine.similar` and
   `engine.locate` per pasted passage (the text in 「」), after warm-up, over the questions
-  of a gold file (or a built-in list), repeated; p50/p95 and the query-embedding share.
+  of a gold file (or a built-in list), repeated; p50/p95 and the query-embedding share;
+  then each call on pastes of the longest length used (`query_max_chars`, from the
+  corpus), the worst case a user can cause.
   Measured in a fresh process that opens the index, as a running app would.
 
 Usage: .venv/bin/python benchmarks/speed.py [--gold ../shared/eval/dev.jsonl] [--repeat 5]
@@ -44,6 +46,7 @@ def percentile(values: list[float], q: float) -> float:
 def measure_build(settings: Settings) -> dict[str, str | float]:
     started = time.perf_counter()
     embedder = load_embedder(settings)
+    embedder.model  # noqa: B018 - loaded lazily; load it here so the build time excludes it
     load_s = time.perf_counter() - started
     started = time.perf_counter()
     report = build_index(settings, embedder)
@@ -83,6 +86,11 @@ def measure_latency(settings: Settings, queries: list[str], repeat: int) -> dict
         "quote": (lambda p: engine.locate(p, k=5), pasted),
         "embed_query": (engine.embedder.embed_query, queries),
     }
+    # The longest input used (a longer paste is cut to this): the worst case per call.
+    limit = settings.query_max_chars
+    longest = [d.text[:limit] for d in engine.documents if len(d.text) >= limit][:3]
+    for name in ("search", "ask", "similar", "quote"):
+        calls[f"{name}_{limit}chars"] = (calls[name][0], longest)
     results: dict[str, str | float] = {"engine_open_s": round(open_s, 2), "queries": len(queries) * repeat}
     for name, (call, inputs) in calls.items():
         times = []

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import sys
@@ -23,7 +24,8 @@ from rag.embedding import ModelError
 from rag.engine import Engine, index_corpus
 from rag.evaluation import GoldError, evaluate_answers, evaluate_retrieval, load_gold, search_texts
 from rag.indexing import BadIndexError, current_version
-from rag.rows import answer_row, display_path, document_row, hit_row, match_row
+from rag.queries import Query, QueryError
+from rag.rows import answer_row, display_path, document_row, hits_row, matches_row
 from rag.schema import Answer, Chunk, Document, Hit
 from rag.settings import Settings, SettingsError
 
@@ -122,6 +124,8 @@ def index(
         f"{report.files_removed} removed, {report.files_skipped} skipped files; "
         f"{report.texts_embedded} texts embedded in {report.seconds:.1f} s)"
     )
+    for source, reason in report.skipped:
+        typer.echo(f"rag: skipped {display_path(source)}: {reason}", err=True)
 
 
 @app.command()
@@ -134,8 +138,8 @@ def search(
 ) -> None:
     """Hybrid (dense + BM25) search for passages."""
     engine = _open_engine(ctx.obj)
-    for text in _inputs(query):
-        _print_hits(text, engine.search(text, k=k, doc_ids=doc), as_json)
+    for checked in _queries(engine, query, "query"):
+        _print_hits(checked, engine.search(checked.text, k=k, doc_ids=doc), as_json)
 
 
 @app.command()
@@ -146,9 +150,9 @@ def ask(
 ) -> None:
     """Answer a question with citations of the exact source sentences."""
     engine = _open_engine(ctx.obj)
-    for text in _inputs(question):
+    for checked in _queries(engine, question, "question"):
         streaming = engine.writer is not None and not as_json
-        answer = engine.ask(text, on_delta=(lambda d: console.print(d, end="", style="dim")) if streaming else None)
+        answer = engine.ask(checked.text, on_delta=(lambda d: console.print(d, end="", style="dim")) if streaming else None)
         if as_json:
             _print_json_lines([answer_row(answer)])
             continue
@@ -168,8 +172,8 @@ def similar(
 ) -> None:
     """Find passages in OTHER documents that say something similar."""
     engine = _open_engine(ctx.obj)
-    for text in _inputs(passage):
-        _print_hits(text, engine.similar(text, k=k), as_json)
+    for checked in _queries(engine, passage, "passage"):
+        _print_hits(checked, engine.similar(checked.text, k=k), as_json)
 
 
 @app.command()
@@ -181,15 +185,15 @@ def quote(
 ) -> None:
     """Find where a (half-remembered) sentence really comes from."""
     engine = _open_engine(ctx.obj)
-    for line in _inputs(text):
-        matches = engine.locate(line, k=k)
+    for checked in _queries(engine, text, "text"):
+        matches = engine.locate(checked.text, k=k)
         if as_json:
-            _print_json_lines([{"query": line, "matches": [match_row(m) for m in matches]}])
+            _print_json_lines([matches_row(checked, matches)])
             continue
         table = _table("#", "similarity", "exact", "doc_id", "title", "span", "text")
         for rank, m in enumerate(matches, start=1):
             table.add_row(str(rank), f"{m.similarity:.2f}", "yes" if m.exact else "no", m.doc_id, m.title, f"{m.start}-{m.end}", m.text)
-        console.print(f"[bold]{line}[/bold]")
+        _print_query(checked)
         console.print(table if matches else "no match")
 
 
@@ -212,6 +216,12 @@ def serve(
         app, url = launch(engine, host, port)
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port} ({exc})")
+    if not _is_local(host) and settings.auth is None:
+        typer.echo(
+            f"rag: warning: listening on {host} without a password: anyone who can reach this machine can read "
+            "the reports and change the library; set RAG_AUTH=user:password",
+            err=True,
+        )
     typer.echo(f"rag: the app is running at {url} (Ctrl+C to stop)")
     app.block_thread()
 
@@ -245,6 +255,14 @@ def evaluate(
     console.print(summary)
 
 
+def _is_local(host: str) -> bool:
+    """Whether `host` is reachable from this machine only."""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name other than localhost
+        return False
+
+
 def _open_engine(settings: Settings) -> Engine:
     with _user_errors():
         return Engine.open(settings=settings)
@@ -260,20 +278,40 @@ def _inputs(argument: str | None) -> Iterator[str]:
             yield line.rstrip("\n")
 
 
-def _print_hits(query: str, hits: list[Hit], as_json: bool) -> None:
+def _queries(engine: Engine, argument: str | None, field: str) -> Iterator[Query]:
+    """Each input, checked. An input that cannot be searched is a one-line error: the end
+    of the command for an argument, a skipped line for stdin."""
+    for text in _inputs(argument):
+        try:
+            yield engine.check(text, field)
+        except QueryError as exc:
+            if argument is not None:
+                _fail(str(exc))
+            typer.echo(f"rag: skipped {exc}", err=True)
+
+
+def _print_query(query: Query) -> None:
+    """The query as a heading (a long paste shortened), and the notice if it was cut."""
+    shown = query.text if len(query.text) <= 80 else query.text[:80] + "…"
+    console.print(shown, style="bold", markup=False, highlight=False)
+    if query.notice:
+        console.print(query.notice, style="yellow")
+
+
+def _print_hits(query: Query, hits: list[Hit], as_json: bool) -> None:
     if as_json:
-        _print_json_lines([{"query": query, "hits": [hit_row(h) for h in hits]}])
+        _print_json_lines([hits_row(query, hits)])
         return
     table = _table("#", "score", "doc_id", "title", "span", "text")
     for rank, hit in enumerate(hits, start=1):
         span = f"{hit.start}-{hit.end}"
         table.add_row(str(rank), f"{hit.score:.4f}", hit.doc_id, hit.title, span, hit.text.replace("\n", " ")[:80])
-    console.print(f"[bold]{query}[/bold]")
+    _print_query(query)
     console.print(table)
 
 
 def _print_answer(answer: Answer) -> None:
-    console.print(answer.question, style="bold", markup=False)
+    console.print(answer.question, style="bold", markup=False, highlight=False)
     console.print(answer.text, markup=False, highlight=False)
     for note in answer.notes:
         console.print(note, style="yellow")

@@ -21,6 +21,7 @@ from rag.textshape import (
     CN_NUMERAL,
     DATE_LINE,
     ORGANISATION,
+    PROSE_MARKS,
     SENTENCE_END,
     enumerator_level,
     find_date,
@@ -148,7 +149,9 @@ def _parts(text: str) -> list[_Segment]:
 def _article(lines: list[_Line], text_end: int, fallback_title: str) -> _Segment:
     """One document: headline before the date line or the body (a numbered line is a section
     heading, not a headline); lines above the headline are site chrome."""
-    first_prose = next((i for i, line in enumerate(lines) if is_prose(line.text)), 0)
+    first_prose = next((i for i, line in enumerate(lines) if is_prose(line.text)), None)
+    if first_prose is None:  # a short report: its body starts at the first punctuated line
+        first_prose = next((i for i, line in enumerate(lines) if any(c in PROSE_MARKS for c in line.text)), 0)
     header = lines[:first_prose]
     dates = [i for i, line in enumerate(header) if DATE_LINE.match(line.text)]
     date = find_date(header[dates[-1]].text) if dates else None

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rag.answering import Answerer, abstain
+from rag.answering import Answerer
 from rag.embedding import Embedder
 from rag.generation import Writer
 from rag.indexing import Index, IndexReport, Progress, build_index, open_index
 from rag.library import Library, UploadError
 from rag.llm import ChatClient
+from rag.queries import Query, check_query
 from rag.retrieval import Retriever
 from rag.schema import Answer, Document, Hit, Match
 from rag.settings import Settings
@@ -34,6 +35,17 @@ class LibraryChange:
     rejected: tuple[tuple[str, str], ...] = ()
     removed: tuple[str, ...] = ()
     report: IndexReport | None = None
+
+
+@dataclass(frozen=True)
+class _Serving:
+    """Everything a query reads, swapped as one object: a query that starts on one index
+    version finishes on it, even when an upload publishes the next one meanwhile."""
+
+    index: Index
+    retriever: Retriever
+    answerer: Answerer
+    writer: Writer | None
 
 
 class Engine:
@@ -54,7 +66,7 @@ class Engine:
         self._use(index)
 
     def _use(self, index: Index) -> None:
-        """Serve `index`. Queries already running finish on the objects they started with."""
+        """Serve `index` from now on."""
         settings = self.settings
         retriever = Retriever(index, self.embedder, settings)
         answerer = Answerer(retriever)
@@ -64,7 +76,23 @@ class Engine:
                 settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout, settings.llm_max_tokens
             )
             writer = Writer(client, answerer)
-        self.index, self.retriever, self.answerer, self.writer = index, retriever, answerer, writer
+        self._serving = _Serving(index, retriever, answerer, writer)
+
+    @property
+    def index(self) -> Index:
+        return self._serving.index
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._serving.retriever
+
+    @property
+    def answerer(self) -> Answerer:
+        return self._serving.answerer
+
+    @property
+    def writer(self) -> Writer | None:
+        return self._serving.writer
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, settings: Settings | None = None) -> Engine:
@@ -84,12 +112,14 @@ class Engine:
     def chunk_count(self, doc_id: str) -> int:
         return len(self.index.doc_rows.get(doc_id, ()))
 
+    def check(self, text: str, field: str) -> Query:
+        """`text` as it will be searched (cut to `query_max_chars`); raises `QueryError`,
+        naming `field`, for a blank input or one with nothing to search for."""
+        return check_query(text, field, self.settings.query_max_chars)
+
     def search(self, query: str, k: int = 10, doc_ids: Collection[str] | None = None) -> list[Hit]:
-        """The `k` best passages for `query` (optionally only from `doc_ids`), best first;
-        none for a blank query."""
-        if not query.strip():
-            return []
-        return self.retriever.run(query, k, doc_ids)
+        """The `k` best passages for `query` (optionally only from `doc_ids`), best first."""
+        return self.retriever.run(self.check(query, "query").text, k, doc_ids)
 
     def ask(self, question: str, on_delta: Callable[[str], None] | None = None) -> Answer:
         """A short answer to `question` whose every claim cites its source span.
@@ -97,22 +127,23 @@ class Engine:
         Extractive by default. With an LLM endpoint configured, the LLM writes the answer
         from the same passages and `on_delta` receives its text as it streams; when the
         evidence is too weak the answer abstains without calling the LLM."""
-        if not question.strip():
-            return abstain(question, [])
-        answerer, writer = self.answerer, self.writer
-        answer = answerer.run(question)
-        if writer is None or answer.abstained:
-            return answer
-        return writer.run(answer, on_delta)
+        checked = self.check(question, "question")
+        serving = self._serving
+        answer = serving.answerer.run(checked.text)
+        if serving.writer is not None and not answer.abstained:
+            answer = serving.writer.run(answer, on_delta)
+        if checked.notice:
+            answer = replace(answer, notes=(checked.notice, *answer.notes))
+        return answer
 
     def similar(self, passage: str, k: int = 10) -> list[Hit]:
         """Passages of other documents similar to `passage` (or to a chunk id), grouped
-        by document; none for a blank passage."""
-        return self.retriever.similar(passage, k) if passage.strip() else []
+        by document."""
+        return self.retriever.similar(self.check(passage, "passage").text, k)
 
     def locate(self, text: str, k: int = 5) -> list[Match]:
         """Where a remembered sentence really comes from: exact matches, then close ones."""
-        return self.retriever.locate(text, k)
+        return self.retriever.locate(self.check(text, "text").text, k)
 
     def closest_sentence(self, hit: Hit, text: str) -> tuple[int, int]:
         """The sentence of `hit` (document offsets) closest in meaning to `text`."""
@@ -129,16 +160,17 @@ class Engine:
 
     def add_files(self, files: Sequence[Path], progress: Progress | None = None) -> LibraryChange:
         """Upload `files` into the library and index them (only they are read and
-        embedded); they are searchable when this returns. Refused files are listed with
-        the reason and leave nothing behind."""
+        embedded); they are searchable when this returns. Refused files (including content
+        the library holds already) are listed with the reason and leave nothing behind."""
         if len(files) > self.settings.upload_max_files:
             raise UploadError(f"{len(files)} files in one upload; the limit is {self.settings.upload_max_files}")
         with self._changing:
             stored: dict[str, str] = {}  # stored path -> name as uploaded
             rejected: list[tuple[str, str]] = []
+            known = {entry["sha256"]: entry["source"] for entry in self.index.manifest["sources"]}
             for file in files:
                 try:
-                    stored[str(self.library.store(file))] = file.name
+                    stored[str(self.library.store(file, known))] = file.name
                 except UploadError as exc:
                     rejected.append((file.name, str(exc).removeprefix(f"{file.name}: ")))
             report = self._reindex(progress) if stored else None

@@ -3,7 +3,7 @@
 On disk an index directory holds numbered versions and a `CURRENT` file naming the one
 in use:
 
-    index/CURRENT                 "v-20261122-150102-3f2a"
+    index/CURRENT                 "v-20261122-150102-3f2a <sha256 of that version's manifest>"
     index/v-…/manifest.json       format, model, chunking, per-source hashes, checksums
     index/v-…/documents.jsonl     cleaned documents (the text every offset points into)
     index/v-…/chunks.jsonl        chunk spans and heading paths
@@ -22,15 +22,18 @@ whose content hash is unchanged are carried over without being read or embedded 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
 import os
 import shutil
+import sys
 import time
 import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +43,10 @@ from tqdm import tqdm
 from rag.chunking import chunk_documents, sentence_spans
 from rag.corpus import assign_ids, file_documents
 from rag.embedding import Embedder
-from rag.loading import LoadError, file_sha256, find_files, read_file
+from rag.loading import LoadError, extract_text, file_sha256, find_files, read_bytes
 from rag.schema import Chunk, Document, Heading, Sentence
 from rag.settings import Settings
-from rag.stores import DenseStore, LexicalStore, tokenize
+from rag.stores import DenseStore, LexicalStore, VectorRows, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,8 @@ class BadIndexError(RuntimeError):
     """The index is missing, broken or was built differently; the message says how to fix it."""
 
 REBUILD_HINT = "rebuild it with: rag index --rebuild"
+# How often `open_index` tries again when runs publish new versions while it loads.
+OPEN_ATTEMPTS = 5
 
 # Progress: reading takes the first 10%, embedding runs to 90%, writing the rest. Texts are
 # embedded in batches of EMBED_BATCH so that progress moves during a long run.
@@ -91,23 +96,44 @@ def embedding_text(document: Document, span: Chunk | Sentence, with_context: boo
 
 def document_sentences(documents: list[Document], chunks: list[Chunk]) -> list[Sentence]:
     """Every sentence of `documents`, each tied to the chunk (position in `chunks`) that
-    holds most of it."""
+    holds most of it (the first such chunk on a tie)."""
     sentences = []
     rows_by_doc: dict[str, list[int]] = {}
     for row, chunk in enumerate(chunks):
         rows_by_doc.setdefault(chunk.doc_id, []).append(row)
     for document in documents:
         rows = rows_by_doc.get(document.doc_id, [])
+        if not rows:
+            continue
+        # Chunks and sentences both run in text order: sweep them together (linear time
+        # even for a report of thousands of chunks).
+        first = 0
         for start, end in sentence_spans(document.text):
-            shared = [(min(end, chunks[r].end) - max(start, chunks[r].start), -r) for r in rows]
-            if shared:
-                sentences.append(Sentence(document.doc_id, start, end, -max(shared)[1]))
+            while first < len(rows) - 1 and chunks[rows[first]].end <= start:
+                first += 1
+            best, best_row = None, rows[first]
+            for row in rows[first:]:
+                chunk = chunks[row]
+                if chunk.start >= end:
+                    break
+                shared = min(end, chunk.end) - max(start, chunk.start)
+                if best is None or shared > best:
+                    best, best_row = shared, row
+            sentences.append(Sentence(document.doc_id, start, end, best_row))
     return sentences
 
 
-def lexical_tokens(chunk: Chunk) -> list[str]:
+def lexical_tokens(chunk: Chunk) -> tuple[str, ...]:
     """BM25 sees the title too: questions name the region or body, passages often do not."""
-    return tokenize(f"{chunk.title}\n{chunk.text}")
+    return _tokens_of(f"{chunk.title}\n{chunk.text}")
+
+
+@lru_cache(maxsize=4096)
+def _tokens_of(text: str) -> tuple[str, ...]:
+    """Tokens of one chunk text. Reports repeat boilerplate and compilations repeat whole
+    reports, so recent texts are remembered; tokens are interned so that a long file's
+    millions of tokens share one string per word."""
+    return tuple(sys.intern(t) for t in tokenize(text))
 
 
 # --------------------------------------------------------------------------------------
@@ -145,46 +171,92 @@ def _rows_by_doc(records: Sequence[Chunk | Sentence]) -> dict[str, np.ndarray]:
 
 
 def current_version(index_dir: Path) -> Path | None:
-    """The version folder `CURRENT` points at, if any."""
-    pointer = index_dir / CURRENT
-    if not pointer.exists():
+    """The version folder `CURRENT` points at; None when there is no index yet."""
+    pointer = _read_pointer(index_dir)
+    return None if pointer is None else index_dir / pointer[0]
+
+
+def _read_pointer(index_dir: Path) -> tuple[str, str | None] | None:
+    """`CURRENT`'s version name and the checksum of that version's manifest (None in
+    indexes written before the checksum was added)."""
+    path = index_dir / CURRENT
+    try:
+        fields = path.read_text(encoding="utf-8").split()
+    except FileNotFoundError:
         return None
-    return index_dir / pointer.read_text().strip()
+    except (OSError, ValueError) as exc:
+        raise BadIndexError(f"cannot read {path} ({exc.__class__.__name__}); {REBUILD_HINT}") from None
+    if not 1 <= len(fields) <= 2 or not fields[0].startswith("v-") or "/" in fields[0]:
+        raise BadIndexError(f"{path} is damaged (it should name an index version); {REBUILD_HINT}")
+    return fields[0], fields[1] if len(fields) == 2 else None
 
 
 def open_index(index_dir: Path, model: str | None = None) -> Index:
-    """Load the current version, checking format, model and file checksums."""
-    folder = current_version(index_dir)
-    if folder is None:
-        raise BadIndexError(f"no index in {index_dir}; build one with: rag index")
-    manifest = _read_manifest(folder)
+    """Load the current version, checking format, model and file checksums.
+
+    A reader can be overtaken while it loads: two runs that publish meanwhile delete the
+    version it read from `CURRENT` (a run keeps only the new and the previous version).
+    A load that fails after `CURRENT` has changed is therefore retried on the new version."""
+    for attempt in range(OPEN_ATTEMPTS):
+        pointer = _read_pointer(index_dir)
+        if pointer is None:
+            raise BadIndexError(f"no index in {index_dir}; build one with: rag index")
+        try:
+            return _load_version(index_dir / pointer[0], pointer[1], model)
+        except BadIndexError:
+            if attempt + 1 == OPEN_ATTEMPTS or _read_pointer(index_dir) == pointer:
+                raise
+            log.info("index version %s was replaced while being opened; opening the new one", pointer[0])
+    raise AssertionError("unreachable")
+
+
+def _load_version(folder: Path, manifest_sha256: str | None, model: str | None) -> Index:
+    """One version folder, checked; any damage is a `BadIndexError` that says how to rebuild."""
+    manifest = _read_manifest(folder, manifest_sha256)
     if manifest.get("format_version") != FORMAT_VERSION:
         raise BadIndexError(
-            f"index in {index_dir} has format {manifest.get('format_version')}, this version reads "
+            f"index in {folder.parent} has format {manifest.get('format_version')}, this version reads "
             f"format {FORMAT_VERSION}; {REBUILD_HINT}"
         )
-    built_with = manifest["model"]["name"]
-    if model is not None and built_with != model:
-        raise BadIndexError(
-            f"index in {index_dir} was built with model {built_with!r}, not {model!r}; "
-            f"{REBUILD_HINT} (or set RAG_MODEL={built_with})"
+    try:
+        built_with = manifest["model"]["name"]
+        if model is not None and built_with != model:
+            raise BadIndexError(
+                f"index in {folder.parent} was built with model {built_with!r}, not {model!r}; "
+                f"{REBUILD_HINT} (or set RAG_MODEL={built_with})"
+            )
+        _verify_checksums(folder, manifest)
+        documents = {d.doc_id: d for d in _read_jsonl(folder / "documents.jsonl", _document_from)}
+        chunks = list(_read_jsonl(folder / "chunks.jsonl", _chunk_from))
+        sentences = list(_read_jsonl(folder / "sentences.jsonl", lambda r: Sentence(**r)))
+        dense, lexical = DenseStore.load(folder), LexicalStore.load(folder)
+        sentence_dense = DenseStore.load(folder, SENTENCE_STORE)
+        sources = manifest["sources"]
+        consistent = (
+            len(dense) == len(lexical) == len(chunks) == sum(e["chunks"] for e in sources)
+            and len(sentence_dense) == len(sentences) == sum(e["sentences"] for e in sources)
+            and all(d in documents for e in sources for d in e["doc_ids"])
         )
-    _verify_checksums(folder, manifest)
-    documents = {d.doc_id: d for d in _read_jsonl(folder / "documents.jsonl", _document_from)}
-    chunks = list(_read_jsonl(folder / "chunks.jsonl", _chunk_from))
-    sentences = list(_read_jsonl(folder / "sentences.jsonl", lambda r: Sentence(**r)))
-    dense, lexical = DenseStore.load(folder), LexicalStore.load(folder)
-    sentence_dense = DenseStore.load(folder, SENTENCE_STORE)
-    if not (len(dense) == len(lexical) == len(chunks) and len(sentence_dense) == len(sentences)):
-        raise BadIndexError(f"index in {folder} is inconsistent (store sizes differ); {REBUILD_HINT}")
+    except BadIndexError:
+        raise
+    # What a damaged manifest, a file deleted meanwhile, faiss or bm25s raise.
+    except (OSError, RuntimeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BadIndexError(f"cannot read the index in {folder} ({exc.__class__.__name__}); {REBUILD_HINT}") from None
+    if not consistent:
+        raise BadIndexError(f"index in {folder} is inconsistent (its files disagree on sizes); {REBUILD_HINT}")
     return Index(folder, manifest, documents, chunks, sentences, dense, sentence_dense, lexical)
 
 
-def _read_manifest(folder: Path) -> dict[str, Any]:
+def _read_manifest(folder: Path, expected_sha256: str | None = None) -> dict[str, Any]:
+    path = folder / MANIFEST
     try:
-        return json.loads((folder / MANIFEST).read_text())
+        data = path.read_bytes()
+        manifest = json.loads(data)
     except (OSError, ValueError) as exc:
-        raise BadIndexError(f"cannot read {folder / MANIFEST} ({exc.__class__.__name__}); {REBUILD_HINT}") from None
+        raise BadIndexError(f"cannot read {path} ({exc.__class__.__name__}); {REBUILD_HINT}") from None
+    if not isinstance(manifest, dict) or (expected_sha256 and hashlib.sha256(data).hexdigest() != expected_sha256):
+        raise BadIndexError(f"index file {path} is corrupted; {REBUILD_HINT}")
+    return manifest
 
 
 def _verify_checksums(folder: Path, manifest: dict[str, Any]) -> None:
@@ -227,9 +299,11 @@ class _FilePart:
     documents: list[Document]
     chunks: list[Chunk]
     sentences: list[Sentence]  # `chunk` counts from this part's first chunk
-    tokens: list[list[str]]
-    vectors: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
-    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    tokens: Sequence[Sequence[str]]
+    # One vector per chunk and per sentence: an array, or a list of rows shared between
+    # identical texts (a report repeated in a compilation costs no extra memory).
+    vectors: VectorRows = ()
+    sentence_vectors: VectorRows = ()
 
 
 def build_index(
@@ -266,16 +340,17 @@ def build_index(
         for i, file in enumerate(tqdm(files, desc="Reading", unit="file", disable=None, leave=False)):
             progress(READ_SHARE * i / max(len(files), 1), f"reading {file.name}")
             source = str(file)
-            digest = file_sha256(file)
-            old = old_parts.get(source)
-            if old is not None and old.sha256 == digest and old.base_id == ids[file]:
-                parts.append(old)
-                counts["unchanged"] += 1
-                continue
             try:
-                raw = read_file(file)
-            except LoadError as exc:
-                log.warning("skipped %s: %s", file, exc)
+                data = read_bytes(file)
+                digest = hashlib.sha256(data).hexdigest()
+                old = old_parts.get(source)
+                if old is not None and old.sha256 == digest and old.base_id == ids[file]:
+                    parts.append(old)
+                    counts["unchanged"] += 1
+                    continue
+                raw = extract_text(file, data)
+            except LoadError as exc:  # reported in `IndexReport.skipped`
+                log.info("skipped %s: %s", file, exc)
                 skipped.append((source, str(exc)))
                 continue
             documents = file_documents(raw, ids[file])
@@ -316,9 +391,9 @@ def build_index(
 
 def _reusable(index_dir: Path, settings: Settings, embedder: Embedder) -> Index | None:
     """The current version, if its vectors and chunks can be reused by this run."""
-    if current_version(index_dir) is None:
-        return None
     try:
+        if current_version(index_dir) is None:
+            return None
         index = open_index(index_dir)
     except BadIndexError as exc:
         log.warning("not reusing the existing index: %s", exc)
@@ -332,7 +407,7 @@ def _reusable(index_dir: Path, settings: Settings, embedder: Embedder) -> Index 
 def _parts_by_source(index: Index) -> dict[str, _FilePart]:
     """Split an index back into per-file parts (rows of one file are contiguous)."""
     vectors, sentence_vectors = index.dense.vectors(), index.sentence_dense.vectors()
-    tokens = list(_read_jsonl(index.folder / "tokens.jsonl", list))
+    tokens = list(_read_jsonl(index.folder / "tokens.jsonl", lambda words: tuple(map(sys.intern, words))))
     parts: dict[str, _FilePart] = {}
     row = srow = 0
     for entry in index.manifest["sources"]:
@@ -378,13 +453,9 @@ def _embed_parts(
                 known.update(zip(batch, embedder.embed_documents(batch)))
                 bar.update(len(batch))
     for part, (chunk_texts, sentence_texts) in zip(parts, wanted):
-        part.vectors = _stack([known[t] for t in chunk_texts], embedder.dim)
-        part.sentence_vectors = _stack([known[t] for t in sentence_texts], embedder.dim)
+        part.vectors = [known[t] for t in chunk_texts]
+        part.sentence_vectors = [known[t] for t in sentence_texts]
     return len(todo)
-
-
-def _stack(rows: list[np.ndarray], dim: int) -> np.ndarray:
-    return np.stack(rows) if rows else np.zeros((0, dim), np.float32)
 
 
 def _write_version(
@@ -402,11 +473,9 @@ def _write_version(
         _write_jsonl(work / "chunks.jsonl", (asdict(c) for c in chunks))
         _write_jsonl(work / "sentences.jsonl", (asdict(s) for s in sentences))
         _write_jsonl(work / "tokens.jsonl", (t for p in parts for t in p.tokens))
-        empty = np.zeros((0, embedder.dim), np.float32)
-        chunk_vectors = np.concatenate([empty, *(p.vectors for p in parts)])
-        sentence_vectors = np.concatenate([empty, *(p.sentence_vectors for p in parts)])
-        DenseStore.build(chunk_vectors, settings.hnsw_threshold).save(work)
-        DenseStore.build(sentence_vectors, settings.hnsw_threshold).save(work, SENTENCE_STORE)
+        dim, threshold = embedder.dim, settings.hnsw_threshold
+        DenseStore.build([p.vectors for p in parts], dim, threshold).save(work)
+        DenseStore.build([p.sentence_vectors for p in parts], dim, threshold).save(work, SENTENCE_STORE)
         LexicalStore.build(t for p in parts for t in p.tokens).save(work)
         if hook:
             hook("stores-written")
@@ -427,23 +496,27 @@ def _write_version(
             ],
             "checksums": {f.relative_to(work).as_posix(): file_sha256(f) for f in sorted(work.rglob("*")) if f.is_file()},
         }
-        (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+        manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+        (work / MANIFEST).write_bytes(manifest_bytes)
         _fsync_tree(work)
         os.rename(work, index_dir / version)
-        _publish(index_dir, version)
+        _publish(index_dir, version, hashlib.sha256(manifest_bytes).hexdigest())
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return version
 
 
-def _publish(index_dir: Path, version: str) -> None:
-    """Point CURRENT at `version` atomically; keep the previous version for readers that
-    are still opening it, and remove older ones."""
-    previous = current_version(index_dir)
+def _publish(index_dir: Path, version: str, manifest_sha256: str) -> None:
+    """Point CURRENT at `version` (with its manifest's checksum) atomically; keep the
+    previous version for readers that are still opening it, and remove older ones."""
+    try:
+        previous = current_version(index_dir)
+    except BadIndexError:  # a damaged CURRENT is being replaced
+        previous = None
     tmp = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
     with open(tmp, "w") as handle:
-        handle.write(version + "\n")
+        handle.write(f"{version} {manifest_sha256}\n")
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, index_dir / CURRENT)

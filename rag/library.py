@@ -56,11 +56,12 @@ class Library:
     def is_upload(self, source: str | Path) -> bool:
         return Path(source).resolve().is_relative_to(self.uploads_dir.resolve())
 
-    def store(self, upload: Path) -> Path:
+    def store(self, upload: Path, known: dict[str, str]) -> Path:
         """Copy an uploaded file into the uploads folder under a safe version of its name.
 
-        The same content uploaded again returns the stored copy instead of a second one.
-        Raises `UploadError` for a file of the wrong type, an empty one or one over the size limit."""
+        `known` maps the content hash of every file in the library to its path; the stored
+        file is added to it. Raises `UploadError` for a file of the wrong type, an empty
+        one, one over the size limit, or one whose content is in the library already."""
         name = safe_name(upload.name)
         suffix = Path(name).suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
@@ -72,16 +73,16 @@ class Library:
         limit = self.settings.upload_max_mb * 1024 * 1024
         if size > limit:
             raise UploadError(f"{upload.name}: {size / 2**20:.1f} MB is over the {self.settings.upload_max_mb} MB limit")
-        self.uploads_dir.mkdir(parents=True, exist_ok=True)
         digest = file_sha256(upload)
-        for existing in sorted(self.uploads_dir.iterdir()):
-            if existing.is_file() and existing.stat().st_size == size and file_sha256(existing) == digest:
-                return existing
+        if digest in known:
+            raise UploadError(f"{upload.name}: the same content is already in the library ({Path(known[digest]).name})")
+        self.uploads_dir.mkdir(parents=True, exist_ok=True)
         target = _free_name(self.uploads_dir / name)
         handle, tmp = tempfile.mkstemp(prefix=".upload-", dir=self.uploads_dir)
         os.close(handle)
         shutil.copyfile(upload, tmp)
         os.replace(tmp, target)
+        known[digest] = str(target)
         return target
 
     def remove(self, source: str | Path) -> None:

@@ -67,15 +67,25 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_file(path: Path) -> RawText:
-    """Extract the text of one supported file; raises `LoadError` when it cannot."""
-    suffix = path.suffix.lower()
+def read_bytes(path: Path) -> bytes:
+    """The file's content; raises `LoadError` when it cannot be read. Indexing hashes and
+    parses these same bytes, so a file changed mid-run is never recorded under the wrong hash."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise LoadError(exc.strerror or str(exc)) from None
+
+
+def read_file(path: Path) -> RawText:
+    """Extract the text of one supported file; raises `LoadError` when it cannot."""
+    return extract_text(path, read_bytes(path))
+
+
+def extract_text(path: Path, data: bytes) -> RawText:
+    """The text of `data`, the content of `path` (whose suffix says the format)."""
+    suffix = path.suffix.lower()
     if not data.strip():
-        raise LoadError("file is empty")
+        raise LoadError("file is empty" if not data else "file holds only whitespace")
     try:
         if suffix == ".txt":
             text = decode_text(data)
@@ -92,9 +102,10 @@ def read_file(path: Path) -> RawText:
     except LoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - third-party parsers raise anything on damaged files
-        raise LoadError(f"cannot parse {suffix[1:].upper()} ({type(exc).__name__}: {exc})") from None
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:160]
+        raise LoadError(f"cannot read this {suffix[1:].upper()}: damaged, truncated or not really a {suffix} file ({detail})") from None
     if not text.strip():
-        raise LoadError("no text found")
+        raise LoadError("no text found (the file holds only whitespace, or only images)")
     return RawText(source=path, text=text)
 
 
@@ -108,7 +119,9 @@ def read_files(paths: Iterable[Path]) -> Iterator[RawText]:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode bytes whose encoding is unknown: BOMs first, then strict UTF-8, then detection."""
+    """Decode bytes whose encoding is unknown: BOMs first, then strict UTF-8, then strict
+    GB18030 (mainland reports not in UTF-8 are almost always GB2312/GBK/GB18030, and
+    detection guesses wrong on short Chinese texts), then detection."""
     for bom, codec in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -116,10 +129,13 @@ def decode_text(data: bytes) -> str:
     ):
         if data.startswith(bom):
             return data.decode(codec)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    for codec in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not _looks_binary(text):
+            return text
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -173,6 +189,8 @@ def pdf_to_text(data: bytes) -> str:
     """Text of every page, pages separated by a newline (cleaning mends the breaks)."""
     from pypdf import PdfReader
 
+    # pypdf logs each repair it attempts ("EOF marker not found"); the caller reports the outcome.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = PdfReader(io.BytesIO(data), strict=False)
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from rag.queries import Query
 from rag.schema import Answer, Document, Hit, Match
 
 
@@ -49,6 +50,15 @@ def hit_row(hit: Hit) -> dict[str, Any]:
         "text": hit.text,
         "score": round(hit.score, 6),
     }
+
+
+def hits_row(query: Query, hits: list[Hit]) -> dict[str, Any]:
+    """A search or similar-passages result; `notice` says when a long input was cut."""
+    return {"query": query.text, "notice": query.notice, "hits": [hit_row(h) for h in hits]}
+
+
+def matches_row(query: Query, matches: list[Match]) -> dict[str, Any]:
+    return {"query": query.text, "notice": query.notice, "matches": [match_row(m) for m in matches]}
 
 
 def document_row(document: Document, chunk_count: int) -> dict[str, Any]:

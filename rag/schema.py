@@ -6,7 +6,9 @@ logical document, so a citation can always be highlighted exactly.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -33,17 +35,27 @@ class Document:
 
     def heading_path(self, offset: int) -> tuple[str, ...]:
         """The chain of headings (outermost first) in force at `offset`."""
-        path: list[Heading] = []
+        starts, paths = self._heading_paths
+        at = bisect_right(starts, offset)
+        return paths[at - 1] if at else ()
+
+    @cached_property
+    def _heading_paths(self) -> tuple[list[int], list[tuple[str, ...]]]:
+        """Each heading's start and the chain in force from there, computed once: a long
+        report has thousands of headings and every chunk asks for its chain."""
+        starts: list[int] = []
+        paths: list[tuple[str, ...]] = []
+        chain: list[Heading] = []
         for heading in self.headings:
-            if heading.start > offset:
-                break
-            while path and path[-1].level >= heading.level:
-                path.pop()
-            path.append(heading)
-        return tuple(h.title for h in path)
+            while chain and chain[-1].level >= heading.level:
+                chain.pop()
+            chain.append(heading)
+            starts.append(heading.start)
+            paths.append(tuple(h.title for h in chain))
+        return starts, paths
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chunk:
     """A retrievable span of a document: `document.text[start:end] == text`."""
 
@@ -72,7 +84,7 @@ class Hit:
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence `text[start:end]` of a document; `chunk` is the position (in the index's
     chunk list, or in the list it was cut with) of the chunk holding most of it."""

@@ -58,6 +58,17 @@ def _env_bool(name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, got {value!r}")
 
 
+def _env_auth(name: str) -> tuple[str, str] | None:
+    """A `user:password` pair (the password may contain ':')."""
+    value = os.environ.get(name)
+    if not value:
+        return None
+    user, _, password = value.partition(":")
+    if not user or not password:
+        raise SettingsError(f"{name} must be user:password, got a value without {'a user' if not user else 'a password'}")
+    return user, password
+
+
 class SettingsError(ValueError):
     """A setting has a value the app cannot use."""
 
@@ -101,6 +112,10 @@ class Settings:
     upload_max_mb: int = 50
     upload_max_files: int = 20
     examples: tuple[str, ...] = DEFAULT_EXAMPLES
+    # Longer questions and pastes are cut to this many characters, with a notice.
+    query_max_chars: int = 1000
+    # The app asks for this user name and password (RAG_AUTH=user:password) when set.
+    auth: tuple[str, str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.chunk_size < 20:
@@ -109,7 +124,7 @@ class Settings:
             raise SettingsError(
                 f"chunk_overlap must be between 0 and chunk_size ({self.chunk_size}), got {self.chunk_overlap}"
             )
-        for name in ("batch_size", "hnsw_threshold", "candidates", "rrf_k", "llm_max_tokens", "upload_max_mb", "upload_max_files"):
+        for name in ("batch_size", "hnsw_threshold", "candidates", "rrf_k", "llm_max_tokens", "upload_max_mb", "upload_max_files", "query_max_chars"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.llm_timeout <= 0:
@@ -142,6 +157,8 @@ class Settings:
             upload_max_mb=_env_number("RAG_UPLOAD_MAX_MB", d.upload_max_mb),
             upload_max_files=_env_number("RAG_UPLOAD_MAX_FILES", d.upload_max_files),
             examples=_env_lines("RAG_EXAMPLES") or d.examples,
+            query_max_chars=_env_number("RAG_QUERY_MAX_CHARS", d.query_max_chars),
+            auth=_env_auth("RAG_AUTH"),
         )
 
     def with_overrides(self, **changes: Any) -> Settings:

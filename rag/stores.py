@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 STOP_WORDS = frozenset(
     ["的", "了", "和", "与", "及", "或", "等", "是", "在", "对", "为", "以", "把", "被", "将", "从", "向", "于", "由", "并", "而", "也", "都", "就", "又", "还", "之", "其", "该", "此", "这", "那", "这些", "那些", "个", "种", "项", "中", "上", "下", "里", "各", "每", "有", "没有", "无", "我", "我们", "你", "他", "她", "它", "他们", "着", "过", "吗", "呢", "吧", "啊", "么", "让", "使", "给", "要", "会", "能", "可", "什么", "怎么", "怎样", "如何", "哪些", "哪个", "哪里", "哪", "多少", "几", "几个", "是否", "为什么", "怎么样", "请问", "分别", "大概", "一下", "方面", "情况", "有关", "关于", "the", "a", "an", "of", "to", "in", "and", "or", "for", "on", "is", "are", "what", "how", "which"]
 )
+# Vectors go into a dense store this many rows at a time.
+ADD_BATCH = 8192
+# Vectors as one array, or as a list of row vectors (which identical texts can share).
+VectorRows = np.ndarray | Sequence[np.ndarray]
 _HAS_WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 
@@ -56,20 +60,23 @@ class DenseStore:
         self.index = index
 
     @classmethod
-    def build(cls, vectors: np.ndarray, hnsw_threshold: int) -> DenseStore:
+    def build(cls, blocks: Sequence[VectorRows], dim: int, hnsw_threshold: int) -> DenseStore:
+        """A store of the rows of `blocks` (arrays or lists of rows) in order. Rows are
+        added a batch at a time, never joined into one array first: a 50 MB report has half
+        a million vectors, and the store holds its own copy."""
         import faiss
 
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        dim = vectors.shape[1]
-        if len(vectors) >= hnsw_threshold:
-            hnsw = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-            hnsw.hnsw.efConstruction = 80
-            hnsw.hnsw.efSearch = 128
-            hnsw.add(vectors)
-            return cls(hnsw)
-        flat = faiss.IndexFlatIP(dim)
-        flat.add(vectors)
-        return cls(flat)
+        index: faiss.Index
+        if sum(len(block) for block in blocks) >= hnsw_threshold:
+            index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+            index.hnsw.efSearch = 128
+        else:
+            index = faiss.IndexFlatIP(dim)
+        for block in blocks:
+            for at in range(0, len(block), ADD_BATCH):
+                index.add(np.ascontiguousarray(np.asarray(block[at : at + ADD_BATCH], dtype=np.float32)))
+        return cls(index)
 
     @property
     def kind(self) -> str:
@@ -132,7 +139,7 @@ class LexicalStore:
         self.size = size
 
     @classmethod
-    def build(cls, token_lists: Iterable[list[str]]) -> LexicalStore:
+    def build(cls, token_lists: Iterable[Sequence[str]]) -> LexicalStore:
         tokens = list(token_lists)
         bm25 = _bm25s().BM25()
         # An empty corpus still gets a one-token vocabulary so save/load work.

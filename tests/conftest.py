@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import importlib.util
+import json
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -157,9 +163,52 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embed
     app.close()
 
 
+def load_benchmark(name: str) -> ModuleType:
+    """`benchmarks/<name>.py` as a module: tests run short versions of the benchmarks."""
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", REPO_ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
 def free_port() -> int:
     import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# A stand-in for an OpenAI-compatible endpoint: each test says how it answers.
+Respond = Callable[[BaseHTTPRequestHandler], None]
+
+
+@pytest.fixture()
+def fake_server() -> Iterator[Callable[[Respond], tuple[str, list[dict]]]]:
+    """Start a local HTTP server whose every POST is answered by `respond`; yields (base URL, requests seen)."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(respond: Respond) -> tuple[str, list[dict]]:
+        seen: list[dict] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                seen.append({"path": self.path, "headers": dict(self.headers), "json": json.loads(body)})
+                respond(self)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/v1", seen
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -50,7 +50,7 @@ def test_index_then_search_json_one_line_per_stdin_query(workspace: dict[str, Pa
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["query"] for line in lines] == ["北川新增多少公办学位", "东海区云平台接入了几所学校"]
     for line in lines:
-        assert set(line) == {"query", "hits"} and len(line["hits"]) == 2
+        assert set(line) == {"query", "notice", "hits"} and len(line["hits"]) == 2
         assert all(set(hit) == HIT_FIELDS for hit in line["hits"])
     assert "2.4万个" in lines[0]["hits"][0]["text"]
     assert "86所学校" in lines[1]["hits"][0]["text"]
@@ -112,13 +112,13 @@ def test_ask_similar_and_quote_print_one_json_line_per_input(workspace: dict[str
     similar = _rag(workspace, "similar", "--k", "2", "--json", "南岭县职业中专对接茶叶、竹木加工等本地产业，新开设电子商务等7个专业。")
     assert similar.returncode == 0, similar.stderr
     (line,) = [json.loads(x) for x in similar.stdout.splitlines()]
-    assert set(line) == {"query", "hits"} and 1 <= len(line["hits"]) <= 2
+    assert set(line) == {"query", "notice", "hits"} and 1 <= len(line["hits"]) <= 2
     assert all(set(h) == HIT_FIELDS and h["doc_id"] != "nanling" for h in line["hits"])
 
     quoted = _rag(workspace, "quote", "--json", stdin="东海区建成区域教育云平台, 接入全区86所学校\n学校与43家企业签署订单培养协议\n")
     assert quoted.returncode == 0, quoted.stderr
     exact, fuzzy = [json.loads(x) for x in quoted.stdout.splitlines()]
-    assert set(exact) == {"query", "matches"} and all(set(m) == MATCH_FIELDS for m in exact["matches"])
+    assert set(exact) == {"query", "notice", "matches"} and all(set(m) == MATCH_FIELDS for m in exact["matches"])
     assert exact["matches"][0]["exact"] and exact["matches"][0]["doc_id"] == "donghai"
     assert not fuzzy["matches"][0]["exact"] and fuzzy["matches"][0]["doc_id"] == "nanling"
     assert "签订订单培养协议" in fuzzy["matches"][0]["text"]

@@ -41,7 +41,8 @@ def test_first_start_builds_the_index_then_serves_on_localhost(tmp_path: Path, m
         server.terminate()
         server.wait(timeout=30)
     assert server.stderr is not None
-    assert "building it from the library first" in server.stderr.read()
+    stderr = server.stderr.read()
+    assert "building it from the library first" in stderr and "rag: warning" not in stderr
 
 
 def test_a_busy_port_is_a_one_line_error(tmp_path: Path, model_cache: Path, small_engine) -> None:  # type: ignore[no-untyped-def]
@@ -63,3 +64,42 @@ def test_a_busy_port_is_a_one_line_error(tmp_path: Path, model_cache: Path, smal
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].startswith(f"rag: error: cannot listen on 127.0.0.1:{port}")
     assert "Traceback" not in result.stderr
+
+
+def _serve_stderr(env: dict[str, str], host: str) -> str:
+    """Start `rag serve --host HOST`, wait until it is running, stop it; its stderr."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rag", "serve", "--host", host, "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(180, server.kill)
+    watchdog.start()
+    try:
+        assert server.stdout is not None
+        assert "rag: the app is running at" in server.stdout.readline()
+    finally:
+        watchdog.cancel()
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    return stderr
+
+
+def test_listening_beyond_localhost_warns_unless_a_password_is_set(model_cache: Path, small_engine) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "RAG_INDEX_DIR": str(small_engine.settings.index_dir), "RAG_MODEL_CACHE": str(model_cache)}
+    env.pop("RAG_AUTH", None)
+    warned = _serve_stderr(env, "0.0.0.0")
+    assert "rag: warning: listening on 0.0.0.0 without a password" in warned and "RAG_AUTH=user:password" in warned
+    assert "rag: warning" not in _serve_stderr({**env, "RAG_AUTH": "analyst:s3cret"}, "0.0.0.0")
+
+
+def test_a_malformed_password_setting_is_a_one_line_error(model_cache: Path, small_engine) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "RAG_INDEX_DIR": str(small_engine.settings.index_dir), "RAG_AUTH": "analyst"}
+    result = subprocess.run(
+        [sys.executable, "-m", "rag", "serve"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "rag: error: RAG_AUTH must be user:password, got a value without a password"

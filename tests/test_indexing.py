@@ -70,10 +70,18 @@ def test_missing_and_corrupted_indexes_are_clear_errors(settings: Settings, embe
     assert version is not None
     manifest_path = version / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
+    pointer = (settings.index_dir / "CURRENT").read_text()
+    # An index written by another version of the app: its manifest is intact (CURRENT
+    # names it without a checksum, as older versions wrote it) but has another format.
     manifest_path.write_text(json.dumps({**manifest, "format_version": 999}))
+    (settings.index_dir / "CURRENT").write_text(version.name + "\n")
     with pytest.raises(BadIndexError, match="format 999"):
         open_index(settings.index_dir)
-    manifest_path.write_text(json.dumps(manifest))
+    # The same edit under CURRENT's checksum is damage.
+    (settings.index_dir / "CURRENT").write_text(pointer)
+    with pytest.raises(BadIndexError, match="manifest.json is corrupted"):
+        open_index(settings.index_dir)
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
     dense = version / "dense.faiss"
     dense.write_bytes(dense.read_bytes()[:100])
     with pytest.raises(BadIndexError, match="dense.faiss is missing or corrupted"):

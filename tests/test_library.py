@@ -70,14 +70,27 @@ def test_refused_files_say_why_and_leave_nothing_behind(settings, embedder, tmp_
     assert sorted(p.name for p in engine.library.uploads_dir.iterdir()) == ["linchuan.txt"]
 
 
-def test_same_file_twice_is_stored_and_indexed_once(engine, tmp_path: Path) -> None:
+def test_same_content_twice_is_stored_and_indexed_once(engine, tmp_path: Path) -> None:
     first = _upload(tmp_path / "a", "linchuan.txt", NEW_REPORT)
     again = _upload(tmp_path / "b", "linchuan-copy.txt", NEW_REPORT)
     engine.add_files([first])
     chunks = len(engine.index.chunks)
-    engine.add_files([again])
-    assert len(engine.index.chunks) == chunks
-    assert [p.name for p in engine.library.uploads_dir.iterdir()] == ["linchuan.txt"]
+    change = engine.add_files([again])
+    assert change.added == () and change.report is None
+    assert change.rejected == (("linchuan-copy.txt", "the same content is already in the library (linchuan.txt)"),)
+    # In one upload too, and for a copy of a corpus file.
+    corpus_copy = _upload(tmp_path / "c", "copy.md", (engine.settings.corpus[0] / "nanling.md").read_bytes())
+    other = NEW_REPORT.replace("临川镇", "石门镇")
+    change = engine.add_files([_upload(tmp_path / "d", "x.txt", other), _upload(tmp_path / "e", "y.txt", other), corpus_copy])
+    assert [name for name, _ in change.added] == ["x.txt"]
+    assert dict(change.rejected) == {
+        "y.txt": "the same content is already in the library (x.txt)",
+        "copy.md": "the same content is already in the library (nanling.md)",
+    }
+    assert len(engine.index.chunks) > chunks
+    assert sorted(p.name for p in engine.library.uploads_dir.iterdir()) == ["linchuan.txt", "x.txt"]
+    texts = [d.text for d in engine.documents]
+    assert len(texts) == len(set(texts)), "no document is indexed twice"
 
 
 def test_too_many_files_in_one_upload_is_refused(settings, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -6,10 +6,11 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from conftest import Respond
 from llm_server import free_port, start_llm_server
 
 from rag.llm import ChatClient, LLMError
@@ -27,38 +28,6 @@ def llm_server_with_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     server = start_llm_server(tmp_path_factory.mktemp("llm-key") / "server.log", api_key=API_KEY)
     yield server.base_url
     server.stop()
-
-
-Respond = Callable[[BaseHTTPRequestHandler], None]
-
-
-@pytest.fixture()
-def fake_server() -> Iterator[Callable[[Respond], tuple[str, list[dict]]]]:
-    """Start a local HTTP server whose every POST is answered by `respond`; yields (base URL, requests seen)."""
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(respond: Respond) -> tuple[str, list[dict]]:
-        seen: list[dict] = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                seen.append({"path": self.path, "headers": dict(self.headers), "json": json.loads(body)})
-                respond(self)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/v1", seen
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def _reply(status: int, body: str, content_type: str = "text/event-stream") -> Respond:

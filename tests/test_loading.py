@@ -81,10 +81,10 @@ def test_docx_paragraphs_and_tables_are_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "cannot parse PDF"),
-        ("broken.docx", b"PK\x03\x04 this is not really a zip archive", "cannot parse DOCX"),
+        ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "cannot read this PDF: damaged, truncated"),
+        ("broken.docx", b"PK\x03\x04 this is not really a zip archive", "cannot read this DOCX: damaged, truncated"),
         ("noise.txt", bytes(range(256)) * 40, "not a text file"),
-        ("empty.txt", b"   \n\n  ", "file is empty"),
+        ("blank.txt", b"   \n\n  ", "file holds only whitespace"),
     ],
 )
 def test_unreadable_file_is_skipped_with_one_warning_and_the_run_goes_on(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from rag.queries import QueryError, check_query
 from rag.schema import Answer, Citation, Document
 from ui import render
 
@@ -67,3 +70,15 @@ def test_diff_marks_what_each_side_lacks() -> None:
     mine, theirs = render.diff_html("建立名师工作室29个", "建立名师工作室28个。")
     assert mine == "建立名师工作室2<del>9</del>个"
     assert theirs == "建立名师工作室2<ins>8</ins>个<ins>。</ins>"
+
+
+def test_unsearchable_input_gets_a_message_for_its_box() -> None:
+    for text, field, expected in [("  ", "query", "请输入检索词。"), ("", "text", "请粘贴要查找出处的句子。"), ("？！😀", "question", "只有标点")]:
+        with pytest.raises(QueryError) as error:
+            check_query(text, field, 100)
+        html = render.query_error_html(error.value)
+        assert expected in html and 'class="rag-error"' in html
+
+
+def test_notes_are_escaped_and_blank_ones_skipped() -> None:
+    assert render.notes_html([None, "输入共 5000 字<b>", ""]) == '<p class="rag-note">输入共 5000 字&lt;b&gt;</p>'

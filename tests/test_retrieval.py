@@ -29,10 +29,6 @@ def test_hits_are_exact_spans_without_near_duplicates(small_engine: Engine) -> N
                 assert shared <= 0.5 * min(a.end - a.start, b.end - b.start)
 
 
-def test_blank_query_finds_nothing(small_engine: Engine) -> None:
-    assert small_engine.search(" \n\t", k=5) == []
-
-
 def test_document_filter(small_engine: Engine) -> None:
     hits = small_engine.search("每年", k=10, doc_ids=["nanling"])
     assert hits and {h.doc_id for h in hits} == {"nanling"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 import queue
 import tempfile
 import threading
@@ -21,7 +22,8 @@ import gradio as gr
 from rag.engine import Engine, LibraryChange
 from rag.library import UploadError
 from rag.loading import SUPPORTED_SUFFIXES
-from rag.rows import answer_row, document_row, hit_row, match_row
+from rag.queries import Query, QueryError
+from rag.rows import answer_row, document_row, hits_row, matches_row
 from rag.schema import Answer, Document, Hit
 from ui import render
 
@@ -30,8 +32,12 @@ log = logging.getLogger(__name__)
 TITLE = "政策报告问答"
 # Gradio hands each library handler its own progress bar in place of this default.
 PROGRESS = gr.Progress()
-# Searches and answers run side by side; library changes one at a time.
+# Each kind of search or answer runs up to this many requests side by side; library
+# changes run one at a time.
 READ_CONCURRENCY = 4
+# Gradio's upload cache, inside the data directory; copies older than an hour are removed.
+GRADIO_CACHE = ".gradio"
+CACHE_CLEANUP = (3600, 3600)
 CSS = """
 .rag-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 14px; margin: 8px 0; }
 .rag-card:target { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
@@ -67,21 +73,31 @@ def build_app(engine: Engine) -> gr.Blocks:
         return [(f"{d.title}（{render.file_name(d.source)}）", d.doc_id) for d in engine.documents]
 
     # ---------------------------------------------------------------- JSON API
+    def checked(text: str, field: str) -> Query:
+        """The input as it will be searched; an unsearchable one is the API call's error."""
+        try:
+            return engine.check(text, field)
+        except QueryError as exc:
+            raise gr.Error(str(exc)) from None
+
     def api_ask(question: str) -> dict[str, Any]:
         """Answer a question; every claim cites its exact source span."""
-        return answer_row(engine.ask(question))
+        return answer_row(engine.ask(checked(question, "question").text))
 
     def api_search(query: str, k: int = 10, doc_ids: list[str] | None = None) -> dict[str, Any]:
         """Hybrid search for passages, optionally within some document ids."""
-        return {"query": query, "hits": [hit_row(h) for h in engine.search(query, int(k), doc_ids or None)]}
+        q = checked(query, "query")
+        return hits_row(q, engine.search(q.text, int(k), doc_ids or None))
 
     def api_similar(passage: str, k: int = 10) -> dict[str, Any]:
         """Passages in other documents similar to a passage (or a chunk id)."""
-        return {"query": passage, "hits": [hit_row(h) for h in engine.similar(passage, int(k))]}
+        q = checked(passage, "passage")
+        return hits_row(q, engine.similar(q.text, int(k)))
 
     def api_quote(text: str, k: int = 5) -> dict[str, Any]:
         """Where a remembered sentence really comes from."""
-        return {"query": text, "matches": [match_row(m) for m in engine.locate(text, int(k))]}
+        q = checked(text, "text")
+        return matches_row(q, engine.locate(q.text, int(k)))
 
     def api_documents() -> list[dict[str, Any]]:
         """The documents in the library."""
@@ -100,8 +116,10 @@ def build_app(engine: Engine) -> gr.Blocks:
         )
 
     def on_ask(question: str) -> Iterator[tuple[str, str, str, gr.DownloadButton]]:
-        if not question.strip():
-            yield render.message_html([(False, "请输入问题。")]), "", "", gr.DownloadButton(visible=False)
+        try:
+            question = engine.check(question, "question").text
+        except QueryError as exc:
+            yield render.query_error_html(exc), "", "", gr.DownloadButton(visible=False)
             return
         if engine.writer is None:
             yield answer_outputs(engine.ask(question))
@@ -127,20 +145,24 @@ def build_app(engine: Engine) -> gr.Blocks:
 
     # ---------------------------------------------------------------- 检索
     def on_search(query: str, doc_ids: list[str] | None, k: float) -> tuple[str, list[Hit], list[str]]:
-        if not query.strip():
-            return render.message_html([(False, "请输入检索词。")]), [], []
-        hits = engine.search(query, int(k), doc_ids or None)
-        summary = f'<p class="rag-note">共 {len(hits)} 条结果</p>' if hits else '<p class="rag-note">没有找到相关段落。</p>'
-        return summary, hits, engine.query_terms(query)
+        try:
+            q = engine.check(query, "query")
+        except QueryError as exc:
+            return render.query_error_html(exc), [], []
+        hits = engine.search(q.text, int(k), doc_ids or None)
+        summary = f"共 {len(hits)} 条结果" if hits else "没有找到相关段落。"
+        return render.notes_html([q.notice, summary]), hits, engine.query_terms(q.text)
 
     # ---------------------------------------------------------------- 相似段落
     def similar_groups(text: str, hits: list[Hit]) -> str:
         return render.similar_html([(h, engine.closest_sentence(h, text)) for h in hits])
 
     def on_similar(passage: str, k: float) -> str:
-        if not passage.strip():
-            return render.message_html([(False, "请粘贴一段文字。")])
-        return similar_groups(passage, engine.similar(passage, int(k)))
+        try:
+            q = engine.check(passage, "passage")
+        except QueryError as exc:
+            return render.query_error_html(exc)
+        return render.notes_html([q.notice]) + similar_groups(q.text, engine.similar(q.text, int(k)))
 
     def more_like(hit: Hit, k: float) -> tuple[str, str, gr.Tabs]:
         html = similar_groups(hit.text, engine.similar(hit.chunk_id, int(k)))
@@ -148,9 +170,11 @@ def build_app(engine: Engine) -> gr.Blocks:
 
     # ---------------------------------------------------------------- 原文定位
     def on_quote(text: str) -> str:
-        if not text.strip():
-            return render.message_html([(False, "请粘贴要查找出处的句子。")])
-        return render.matches_html(text, engine.locate(text, 5), documents())
+        try:
+            q = engine.check(text, "text")
+        except QueryError as exc:
+            return render.query_error_html(exc)
+        return render.notes_html([q.notice]) + render.matches_html(q.text, engine.locate(q.text, 5), documents())
 
     # ---------------------------------------------------------------- 文档库
     def library_outputs(lines: Sequence[tuple[bool, str]]) -> tuple[str, list[list[Any]], Any, Any, None]:
@@ -170,6 +194,9 @@ def build_app(engine: Engine) -> gr.Blocks:
             change = engine.add_files([Path(f) for f in files], progress=_reporter(progress))
         except UploadError as exc:
             return library_outputs([(False, f"未上传：{exc}")])
+        finally:  # the library has its own copy now
+            for file in files:
+                Path(file).unlink(missing_ok=True)
         return library_outputs(report_lines(change))
 
     def on_delete(doc_id: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
@@ -187,7 +214,7 @@ def build_app(engine: Engine) -> gr.Blocks:
     # ---------------------------------------------------------------- layout
     private: dict[str, Any] = {"api_visibility": "private"}
     # No analytics: the reports and questions stay on this machine.
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=CACHE_CLEANUP) as app:
         gr.Markdown(f"## {TITLE}\n问答、检索、相似段落与原文定位；每条回答都标注出处，可点开原文。")
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="ask"):
@@ -307,12 +334,17 @@ def _markdown_file(markdown: str, folder: Path) -> str:
 
 
 def launch(engine: Engine, host: str = "127.0.0.1", port: int = 7860) -> tuple[gr.Blocks, str]:
-    """Start the app in the background; return it and its URL."""
+    """Start the app in the background; return it and its URL. With `settings.auth` set,
+    every page and API call needs that user name and password."""
+    # Gradio keeps its own copy of every upload: keep it inside the data directory too
+    # (read when the app is created, so set before).
+    os.environ["GRADIO_TEMP_DIR"] = str(engine.settings.index_dir / GRADIO_CACHE)
     app = build_app(engine)
     app.queue(default_concurrency_limit=READ_CONCURRENCY)
     _, url, _ = app.launch(
         server_name=host,
         server_port=port,
+        auth=[engine.settings.auth] if engine.settings.auth else None,
         max_file_size=f"{engine.settings.upload_max_mb}mb",
         prevent_thread_lock=True,
         quiet=True,

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 
+from rag.queries import QueryError
 from rag.rows import display_path
 from rag.schema import Answer, Citation, Document, Hit, Match
 
@@ -218,6 +219,27 @@ def matches_html(pasted: str, matches: Sequence[Match], documents: dict[str, Doc
             f"{_head(match.title, match.source, extra)}<p>{context}</p>{diff}</div>"
         )
     return "".join(cards)
+
+
+# What each input box asks for, when it is empty.
+EMPTY_PROMPTS = {
+    "question": "请输入问题。",
+    "query": "请输入检索词。",
+    "passage": "请粘贴一段文字。",
+    "text": "请粘贴要查找出处的句子。",
+}
+
+
+def query_error_html(error: QueryError) -> str:
+    """Why an input cannot be searched, in the page's language."""
+    if error.reason == "empty":
+        return message_html([(False, EMPTY_PROMPTS.get(error.field, "请输入内容。"))])
+    return message_html([(False, "输入中没有可检索的文字（只有标点、符号或表情），请换个说法。")])
+
+
+def notes_html(notes: Sequence[str | None]) -> str:
+    """Notes above results (e.g. that a long paste was cut); None entries are skipped."""
+    return "".join(f'<p class="rag-note">{esc(note)}</p>' for note in notes if note)
 
 
 def message_html(lines: Sequence[tuple[bool, str]]) -> str:

@@ -1,0 +1,75 @@
+"""Safe defaults of the running app: uploads stay in the data directory, a password when
+one is configured, and unsearchable or oversized input answered with a message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import free_port
+from gradio_client import Client
+
+from rag.engine import Engine
+from ui.app import GRADIO_CACHE, launch
+
+
+def test_an_upload_named_with_path_traversal_stays_in_the_data_directory(ui_server) -> None:  # type: ignore[no-untyped-def]
+    url, engine = ui_server
+    data_dir = engine.settings.index_dir.resolve()
+    response = httpx.post(
+        f"{url}gradio_api/upload", files=[("files", ("../../escaped.txt", "越界文件".encode(), "text/plain"))], timeout=30
+    )
+    response.raise_for_status()
+    (stored,) = [Path(p).resolve() for p in response.json()]
+    assert stored.is_relative_to(data_dir / GRADIO_CACHE) and stored.name == "escaped.txt"
+    assert not (stored.parent.parent.parent / "escaped.txt").exists()
+    assert stored.read_text(encoding="utf-8") == "越界文件"
+    # The library's own copy gets a safe name inside its uploads folder.
+    target = engine.library.store(stored, {})
+    assert target.parent == engine.library.uploads_dir and target.name == "escaped.txt"
+    target.unlink()
+
+
+def test_with_auth_set_every_api_call_needs_the_password(ui_server) -> None:  # type: ignore[no-untyped-def]
+    _, engine = ui_server
+    settings = engine.settings.with_overrides(auth=("analyst", "s3cret-pass"))
+    app, url = launch(Engine(engine.index, engine.embedder, settings), "127.0.0.1", free_port())
+    try:
+        assert httpx.get(f"{url}config", timeout=30).status_code == 401
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own kinds for a refused login
+            Client(url, auth=("analyst", "wrong"), verbose=False)
+        client = Client(url, auth=("analyst", "s3cret-pass"), verbose=False)
+        assert {d["doc_id"] for d in client.predict(api_name="/documents")} == set(engine.index.documents)
+    finally:
+        app.close()
+
+
+@pytest.fixture(scope="module")
+def client(ui_server) -> Client:  # type: ignore[no-untyped-def]
+    url, _ = ui_server
+    return Client(url, verbose=False)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "text", "expected"),
+    [
+        ("/search", "   ", "query: is empty"),
+        ("/ask", "？？！", "question: has no words"),
+        ("/similar", "🎉🎉", "passage: has no words"),
+        ("/quote", "", "text: is empty"),
+    ],
+)
+def test_unsearchable_input_is_an_api_error_naming_the_field(client: Client, endpoint: str, text: str, expected: str) -> None:
+    with pytest.raises(Exception, match=expected):
+        client.predict(text, api_name=endpoint)
+
+
+def test_a_long_paste_is_cut_and_the_api_says_so(client: Client, ui_server) -> None:  # type: ignore[no-untyped-def]
+    _, engine = ui_server
+    paste = "北川市新建改扩建学校19所，新增公办学位2.4万个。" * 1000
+    result = client.predict(paste, 3, None, api_name="/search")
+    limit = engine.settings.query_max_chars
+    assert len(result["query"]) <= limit and f"输入共 {len(paste)} 字" in result["notice"]
+    assert result["hits"] and "2.4万" in result["hits"][0]["text"]
+    assert client.predict("公办学位", 3, None, api_name="/search")["notice"] is None
