@@ -31,29 +31,23 @@ import argparse
 import ipaddress
 import json
 import logging
-import queue
 import random
-import re
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import numpy as np
+from serving import served_app
 
 log = logging.getLogger("load")
 
 MAX_USERS = 200
 MAX_SECONDS = 600.0
 LOOPBACK_NAMES = {"localhost"}
-SERVE_WAIT_S = 300.0
 ERRORS_SHOWN = 5
 
 # Written for the sample corpus in docs/corpus (city reviews, the 2024 national conference
@@ -205,16 +199,17 @@ class LoadReport:
 
     def stats(self, endpoint: str | None = None) -> Stats:
         chosen = [r for r in self.requests if endpoint in (None, r.endpoint)]
-        latencies = sorted(r.seconds * 1000 for r in chosen)
+        latencies = [r.seconds * 1000 for r in chosen]
+        p50, p95, p99, most = np.percentile(latencies, [50, 95, 99, 100]).tolist() if latencies else [0.0] * 4
         failed = [r for r in chosen if not r.ok]
         return Stats(
             requests=len(chosen),
             errors=len(failed),
             throughput=len(chosen) / self.elapsed if self.elapsed else 0.0,
-            p50_ms=percentile(latencies, 0.50),
-            p95_ms=percentile(latencies, 0.95),
-            p99_ms=percentile(latencies, 0.99),
-            max_ms=latencies[-1] if latencies else 0.0,
+            p50_ms=p50,
+            p95_ms=p95,
+            p99_ms=p99,
+            max_ms=most,
             first_errors=[f"{r.endpoint} {r.query!r}: {r.error}" for r in failed[:ERRORS_SHOWN]],
         )
 
@@ -242,16 +237,6 @@ class LoadReport:
 
 def _rounded(stats: Stats) -> dict[str, Any]:
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in asdict(stats).items()}
-
-
-def percentile(ordered: Sequence[float], q: float) -> float:
-    """The q-quantile of sorted values, interpolated linearly (0.0 for none)."""
-    if not ordered:
-        return 0.0
-    position = q * (len(ordered) - 1)
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def check_local(url: str) -> None:
@@ -350,51 +335,6 @@ def run_load(
 # ----------------------------------------------------------------------------------------
 # Running it
 # ----------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def served_app() -> Iterator[str]:
-    """`rag serve` on a free port over the default index; yields its URL, stops it after."""
-    from rag.indexing import current_version
-    from rag.settings import Settings
-
-    settings = Settings.from_env()
-    if current_version(settings.index_dir) is None:
-        raise SystemExit(f"no index in {settings.index_dir}: run `rag index` first")
-    rag = Path(sys.executable).with_name("rag")
-    server = subprocess.Popen([str(rag), "serve", "--port", str(free_port())], stdout=subprocess.PIPE, text=True)
-    lines: queue.Queue[str] = queue.Queue()
-
-    def drain() -> None:  # keep reading, so that the server never blocks on a full pipe
-        assert server.stdout is not None
-        for line in server.stdout:
-            lines.put(line)
-        lines.put("")
-
-    threading.Thread(target=drain, daemon=True).start()
-    try:
-        try:
-            line = lines.get(timeout=SERVE_WAIT_S)
-        except queue.Empty:
-            line = ""
-        found = re.search(r"running at (\S+)", line)
-        if found is None:
-            raise SystemExit(f"rag serve did not start: {line!r}")
-        log.info("rag serve is running at %s", found.group(1))
-        yield found.group(1)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def print_table(report: LoadReport) -> None:

@@ -11,43 +11,22 @@ from __future__ import annotations
 
 import argparse
 import logging
-import socket
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from gradio_client import Client
-
-from rag.indexing import current_version
-from rag.settings import Settings
+from serving import served_app
 
 log = logging.getLogger("startup")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def one_start(rag: Path) -> tuple[float, float]:
+def one_start() -> tuple[float, float]:
     """Seconds until the URL is printed, and until a first API search has answered."""
-    port = free_port()
     started = time.perf_counter()
-    server = subprocess.Popen([str(rag), "serve", "--port", str(port)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout is not None
-        line = server.stdout.readline()
-        if "running at" not in line:
-            raise SystemExit(f"rag serve did not start: {line!r}")
+    with served_app() as url:
         listening = time.perf_counter() - started
-        Client(f"http://127.0.0.1:{port}/", verbose=False).predict("教师培训", 5, None, api_name="/search")
+        Client(url, verbose=False).predict("教师培训", 5, None, api_name="/search")
         return listening, time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def main() -> None:
@@ -56,12 +35,8 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    settings = Settings.from_env()
-    if current_version(settings.index_dir) is None:
-        raise SystemExit(f"no index in {settings.index_dir}: run `rag index` first (this measures a second start)")
-    rag = Path(sys.executable).with_name("rag")
-    one_start(rag)  # warm the OS file cache, as on a machine that has started the app before
-    runs = [one_start(rag) for _ in range(args.runs)]
+    one_start()  # warm the OS file cache, as on a machine that has started the app before
+    runs = [one_start() for _ in range(args.runs)]
     for i, (listening, ready) in enumerate(runs, start=1):
         log.info("run %d: URL printed after %.2f s, first search answered after %.2f s", i, listening, ready)
     log.info(

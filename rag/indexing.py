@@ -247,7 +247,7 @@ def _load_version(folder: Path, manifest_sha256: str | None, model: str | None) 
     return Index(folder, manifest, documents, chunks, sentences, dense, sentence_dense, lexical)
 
 
-def _read_manifest(folder: Path, expected_sha256: str | None = None) -> dict[str, Any]:
+def _read_manifest(folder: Path, expected_sha256: str | None) -> dict[str, Any]:
     path = folder / MANIFEST
     try:
         data = path.read_bytes()

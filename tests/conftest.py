@@ -192,7 +192,11 @@ def run_rag(settings, *args: str, stdin: str | None = None, timeout: float = 180
 
 
 def load_benchmark(name: str) -> ModuleType:
-    """`benchmarks/<name>.py` as a module: tests run short versions of the benchmarks."""
+    """`benchmarks/<name>.py` as a module: tests run short versions of the benchmarks.
+    The folder goes on the path, as when a benchmark runs as a script (they share `serving`)."""
+    folder = str(REPO_ROOT / "benchmarks")
+    if folder not in sys.path:
+        sys.path.append(folder)
     spec = importlib.util.spec_from_file_location(f"benchmark_{name}", REPO_ROOT / "benchmarks" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
