@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from rag.chunking import chunk_documents
-from rag.corpus import load_documents
 from rag.evaluation import evaluate_retrieval, load_gold
+from rag.ingest import load_documents
 from rag.settings import DEFAULT_CORPUS
 from rag.stores import LexicalStore, tokenize
 from rag.textshape import squash

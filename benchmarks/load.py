@@ -129,7 +129,10 @@ def _events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
 
 
 def request_data(endpoint: str, text: str, k: int = 10) -> list[Any]:
-    return [text] if endpoint == "ask" else [text, k, None]
+    """Every argument of the endpoint, in order (raw HTTP calls get no defaults): the text,
+    then for search `k`, and no document filter (doc_ids, year, issuer, kind, doc_number)."""
+    no_filter = [None] * 5
+    return [text, *no_filter] if endpoint == "ask" else [text, k, *no_filter]
 
 
 def summary(endpoint: str, output: Any) -> tuple[Any, ...]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rag.engine import Engine, index_corpus
 from rag.evaluation import GoldItem, covers, evaluate_retrieval, load_gold, search_texts
-from rag.loading import find_files, read_file
+from rag.ingest.load import find_files, read_file
 from rag.retrieval import fuse
 from rag.settings import Settings
 

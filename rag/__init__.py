@@ -1,10 +1,10 @@
 """Question answering over Chinese policy reports with exact, checkable citations."""
 
 from rag.chunking import chunk_documents
-from rag.corpus import load_documents
 from rag.engine import Engine
 from rag.indexing import BadIndexError
-from rag.schema import Answer, Chunk, Citation, Document, Heading, Hit, Match, Sentence
+from rag.ingest import load_documents
+from rag.schema import Answer, Chunk, Citation, Document, DocumentFilter, Heading, Hit, Match, Sentence
 from rag.settings import Settings
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Chunk",
     "Citation",
     "Document",
+    "DocumentFilter",
     "Engine",
     "Heading",
     "Hit",

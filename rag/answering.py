@@ -21,7 +21,7 @@ report matches, or when no sentence scores high enough; the near-misses stay in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +29,7 @@ import numpy as np
 from rag.retrieval import Retriever
 from rag.schema import Answer, Citation, Document, Hit
 from rag.stores import tokenize
-from rag.textshape import char_pairs, enumerator_level, squash
+from rag.textshape import char_pairs, heading_rank, squash
 
 NOT_FOUND = "文档中没有找到相关信息"
 
@@ -97,25 +97,27 @@ class Answerer:
         self.title_words = {w for d in self.index.documents.values() for w in tokenize(d.title)}
         self.title_places = {d.doc_id: _places(d.title) for d in self.index.documents.values()}
 
-    def run(self, question: str) -> Answer:
+    def run(self, question: str, within: Collection[str] | None = None) -> Answer:
+        """The answer to `question`, from the documents `within` (all when None; a pasted
+        quote or passage is looked for in the whole library)."""
         pasted = pasted_text(question)
         if pasted and QUOTE_ASK.search(question):
             return self.from_quote(question, pasted)
         if pasted and SIMILAR_ASK.search(question):
             return self.from_similar(question, pasted)
-        return self.from_sentences(question)
+        return self.from_sentences(question, within)
 
     # ----------------------------------------------------------------------------------
     # Questions answered by sentences
     # ----------------------------------------------------------------------------------
 
-    def from_sentences(self, question: str) -> Answer:
+    def from_sentences(self, question: str, within: Collection[str] | None = None) -> Answer:
         places, years, unknown = self.constraints(question)
-        documents = self.index.documents.values()
-        allowed = [d.doc_id for d in documents if _mentions(d, places, years)] if places or years else None
+        documents = [d for d in self.index.documents.values() if within is None or d.doc_id in within]
+        allowed = [d.doc_id for d in documents if _mentions(d, places, years)] if places or years else within
         hits = self.retriever.run(question, PASSAGES, allowed)
         if unknown or not hits:
-            return abstain(question, hits or self.retriever.run(question, PASSAGES))
+            return abstain(question, hits or self.retriever.run(question, PASSAGES, within))
         scored = self.score(question, hits)
         if _only_in_contents(scored):
             return abstain(question, hits)
@@ -234,7 +236,7 @@ class Answerer:
         text = squash(document.text[sentence.start : sentence.end])
         if text == squash(document.title) or sentence.start == 0:
             return True
-        return enumerator_level(text) is not None and len(text) <= LABEL_LENGTH and not DIGIT.search(text)
+        return heading_rank(text) is not None and len(text) <= LABEL_LENGTH and not DIGIT.search(text)
 
     # ----------------------------------------------------------------------------------
     # Pasted quotes and passages

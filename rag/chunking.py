@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from rag.language import CJK
 from rag.schema import Chunk, Document
-from rag.textshape import CJK
 
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "!", "?", "；", ";", "，", ",", "、", ""]
 

@@ -19,14 +19,15 @@ from rich.console import Console
 from rich.table import Table
 
 from rag.chunking import chunk_documents
-from rag.corpus import load_documents
 from rag.embedding import ModelError
 from rag.engine import Engine, index_corpus
 from rag.evaluation import GoldError, evaluate_answers, evaluate_retrieval, load_gold, search_texts
 from rag.indexing import BadIndexError, current_version
+from rag.ingest import assign_ids, load_documents, understand
+from rag.ingest.load import LoadError, read_file
 from rag.queries import Query, QueryError
-from rag.rows import answer_row, display_path, document_row, hits_row, matches_row
-from rag.schema import Answer, Chunk, Document, Hit
+from rag.rows import answer_row, display_path, document_row, hits_row, matches_row, report_row
+from rag.schema import Answer, Chunk, Document, DocumentFilter, Hit
 from rag.settings import Settings, SettingsError
 
 app = typer.Typer(help="Ask questions of Chinese policy reports.", no_args_is_help=True, add_completion=False)
@@ -39,6 +40,10 @@ PathsArg = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
 KOpt = Annotated[int, typer.Option("--k", min=1, help="How many results.")]
+YearOpt = Annotated[str | None, typer.Option("--year", help="Only documents of this year (e.g. 2019).")]
+IssuerOpt = Annotated[str | None, typer.Option("--issuer", help="Only documents whose issuer contains this (e.g. 教育部).")]
+KindOpt = Annotated[str | None, typer.Option("--kind", help="Only documents of this kind (通知, 意见, 报告, ...).")]
+NumberOpt = Annotated[str | None, typer.Option("--number", help="Only the document with this 发文字号.")]
 
 
 @app.callback()
@@ -78,10 +83,31 @@ def docs(ctx: typer.Context, paths: PathsArg = None, as_json: JsonOpt = False) -
     if as_json:
         _print_json_lines(rows)
         return
-    table = _table("doc_id", "title", "date", "chars", "chunks", "source")
+    table = _table("doc_id", "title", "date", "kind", "chunks", "source")
     for row in rows:
-        table.add_row(row["doc_id"], row["title"], row["date"] or "", str(row["chars"]), str(row["chunks"]), row["source"])
+        cells = [row[k] or "" for k in ("doc_id", "title", "date", "kind")]
+        table.add_row(*cells, str(row["chunks"]), row["source"])
     console.print(table)
+
+
+@app.command()
+def inspect(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The file to inspect.")], as_json: JsonOpt = False) -> None:
+    """Show how a file is understood: the structures considered (with scores), each document's
+    title, date and metadata with the reasons, its 公文 elements and heading tree, and every
+    line left out with the rule that left it out."""
+    with _user_errors():
+        if not file.is_file():
+            raise FileNotFoundError(f"no such file: {file}")
+        try:
+            raw = read_file(file)
+        except LoadError as exc:
+            _fail(f"{file}: {exc}")
+        report = understand(raw, assign_ids([file], [file])[file])
+    row = report_row(report)
+    if as_json:
+        _print_json_lines([row])
+        return
+    _print_report(row)
 
 
 @app.command()
@@ -134,25 +160,37 @@ def search(
     query: Annotated[str | None, typer.Argument(help="The query; without it, one query per line from stdin.")] = None,
     k: KOpt = 10,
     doc: Annotated[list[str] | None, typer.Option("--doc", help="Only search these document ids.")] = None,
+    year: YearOpt = None,
+    issuer: IssuerOpt = None,
+    kind: KindOpt = None,
+    number: NumberOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Hybrid (dense + BM25) search for passages."""
+    """Hybrid (dense + BM25) search for passages, optionally in some documents only."""
     engine = _open_engine(ctx.obj)
+    where = DocumentFilter(year=year, issuer=issuer, kind=kind, doc_number=number)
     for checked in _queries(engine, query, "query"):
-        _print_hits(checked, engine.search(checked.text, k=k, doc_ids=doc), as_json)
+        _print_hits(checked, engine.search(checked.text, k=k, doc_ids=doc, where=where), as_json)
 
 
 @app.command()
 def ask(
     ctx: typer.Context,
     question: Annotated[str | None, typer.Argument(help="The question; without it, one per line from stdin.")] = None,
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only answer from these document ids.")] = None,
+    year: YearOpt = None,
+    issuer: IssuerOpt = None,
+    kind: KindOpt = None,
+    number: NumberOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question with citations of the exact source sentences."""
     engine = _open_engine(ctx.obj)
+    where = DocumentFilter(tuple(doc or ()), year, issuer, kind, number)
     for checked in _queries(engine, question, "question"):
         streaming = engine.writer is not None and not as_json
-        answer = engine.ask(checked.text, on_delta=(lambda d: console.print(d, end="", style="dim")) if streaming else None)
+        on_delta = (lambda d: console.print(d, end="", style="dim")) if streaming else None
+        answer = engine.ask(checked.text, on_delta=on_delta, where=where)
         if as_json:
             _print_json_lines([answer_row(answer)])
             continue
@@ -230,12 +268,17 @@ def serve(
 def evaluate(
     ctx: typer.Context,
     gold: Annotated[Path, typer.Argument(help="Gold set: JSON lines with question, type and evidence quotes.")],
+    split: Annotated[
+        str | None, typer.Option("--split", help="Only the items of this split (e.g. fit or test).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Score a gold set: retrieval (hit@1, hit@5, MRR@10, evidence recall@5 per question
     type) and answers (citation evidence recall, abstention, quote top-1, similar recall@5)."""
     with _user_errors():
-        items = load_gold(gold)
+        items = [item for item in load_gold(gold) if split is None or item.split == split]
+    if not items:
+        _fail(f"no gold items{f' in split {split!r}' if split else ''} in {gold}")
     engine = _open_engine(ctx.obj)
     scores = evaluate_retrieval(items, lambda item: search_texts(engine, item))
     rows = [{"type": name, "n": s.n, **{k: round(v, 4) for k, v in s.means().items()}} for name, s in scores.items()]
@@ -323,6 +366,32 @@ def _print_answer(answer: Answer) -> None:
         console.print("最接近的段落：", style="dim")
         for hit in answer.sources[:3]:
             console.print(f"- {hit.title}：{hit.text[:80]}", markup=False, highlight=False, style="dim")
+
+
+def _print_report(row: dict[str, Any]) -> None:
+    """`rag inspect` for people: readings, documents with their decisions and outline, removals."""
+    console.print(row["source"], style="bold", markup=False, highlight=False)
+    for n, reading in enumerate(row["readings"]):
+        mark = "chosen" if n == 0 else "      "
+        console.print(f"{mark} {reading['name']} (score {reading['score']:.1f}, {reading['documents']} documents): {reading['why']}", markup=False, highlight=False)
+    for document in row["documents"]:
+        console.print()
+        console.print(f"《{document['title']}》 {document['doc_id']}", style="bold", markup=False, highlight=False)
+        fields = {k: document[k] for k in ("date", "doc_number", "issuer", "kind") if document[k]} | document["meta"]
+        for name, value in fields.items():
+            console.print(f"  {name}: {value}", markup=False, highlight=False)
+        for decision in document["decisions"]:
+            console.print(f"  - {decision}", style="dim", markup=False, highlight=False)
+        for element in document["elements"]:
+            console.print(f"  [{element['kind']}] {element['text']}", markup=False, highlight=False)
+        for heading in document["headings"]:
+            console.print(f"  {'  ' * heading['level']}{heading['title']}", markup=False, highlight=False)
+    if row["removed"]:
+        console.print()
+        console.print(f"left out ({len(row['removed'])} lines):", style="bold")
+        for removal in row["removed"]:
+            where = f"line {removal['line']}" if removal["line"] else "page"
+            console.print(f"  {where}: {removal['rule']}: {removal['text']}", markup=False, highlight=False)
 
 
 def _table(*columns: str) -> Table:

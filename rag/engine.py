@@ -21,7 +21,7 @@ from rag.library import Library, UploadError
 from rag.llm import ChatClient
 from rag.queries import Query, check_query
 from rag.retrieval import Retriever
-from rag.schema import Answer, Document, Hit, Match
+from rag.schema import Answer, Document, DocumentFilter, Hit, Match
 from rag.settings import Settings
 from rag.stores import tokenize
 
@@ -117,19 +117,32 @@ class Engine:
         naming `field`, for a blank input or one with nothing to search for."""
         return check_query(text, field, self.settings.query_max_chars)
 
-    def search(self, query: str, k: int = 10, doc_ids: Collection[str] | None = None) -> list[Hit]:
-        """The `k` best passages for `query` (optionally only from `doc_ids`), best first."""
-        return self.retriever.run(self.check(query, "query").text, k, doc_ids)
+    def select(self, where: DocumentFilter | None, doc_ids: Collection[str] | None = None) -> list[str] | None:
+        """The ids of the documents that `where` and `doc_ids` both let through; None when
+        neither restricts anything."""
+        if not where and doc_ids is None:
+            return None
+        return [d.doc_id for d in self.documents if (doc_ids is None or d.doc_id in doc_ids) and (not where or where.matches(d))]
 
-    def ask(self, question: str, on_delta: Callable[[str], None] | None = None) -> Answer:
-        """A short answer to `question` whose every claim cites its source span.
+    def search(
+        self, query: str, k: int = 10, doc_ids: Collection[str] | None = None, where: DocumentFilter | None = None
+    ) -> list[Hit]:
+        """The `k` best passages for `query`, best first; optionally only from `doc_ids`
+        and the documents matching `where` (year, issuer, kind, 发文字号)."""
+        return self.retriever.run(self.check(query, "query").text, k, self.select(where, doc_ids))
+
+    def ask(
+        self, question: str, on_delta: Callable[[str], None] | None = None, where: DocumentFilter | None = None
+    ) -> Answer:
+        """A short answer to `question` whose every claim cites its source span, drawn
+        from the documents matching `where` (all by default).
 
         Extractive by default. With an LLM endpoint configured, the LLM writes the answer
         from the same passages and `on_delta` receives its text as it streams; when the
         evidence is too weak the answer abstains without calling the LLM."""
         checked = self.check(question, "question")
         serving = self._serving
-        answer = serving.answerer.run(checked.text)
+        answer = serving.answerer.run(checked.text, self.select(where))
         if serving.writer is not None and not answer.abstained:
             answer = serving.writer.run(answer, on_delta)
         if checked.notice:

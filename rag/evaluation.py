@@ -34,6 +34,7 @@ class GoldItem:
     type: str
     question: str
     quotes: tuple[str, ...]
+    split: str | None = None  # "fit" or "test": which questions thresholds may be fitted on
 
     @property
     def pasted(self) -> str | None:
@@ -53,7 +54,8 @@ def load_gold(path: Path) -> list[GoldItem]:
         try:
             row = json.loads(line)
             quotes = tuple(e["quote"] for e in row.get("evidence") or [])
-            items.append(GoldItem(str(row.get("id", number)), str(row["type"]), str(row["question"]), quotes))
+            split = str(row["split"]) if row.get("split") else None
+            items.append(GoldItem(str(row.get("id", number)), str(row["type"]), str(row["question"]), quotes, split))
         except (ValueError, KeyError, TypeError) as exc:
             raise GoldError(f"{path}:{number}: not a gold item ({exc.__class__.__name__}: {exc})") from None
     return items

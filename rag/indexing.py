@@ -41,22 +41,23 @@ import numpy as np
 from tqdm import tqdm
 
 from rag.chunking import chunk_documents, sentence_spans
-from rag.corpus import assign_ids, file_documents
 from rag.embedding import Embedder
-from rag.loading import LoadError, extract_text, file_sha256, find_files, read_bytes
-from rag.schema import Chunk, Document, Heading, Sentence
+from rag.ingest import assign_ids, file_documents
+from rag.ingest.load import LoadError, extract_text, file_sha256, find_files, read_bytes
+from rag.schema import Chunk, Document, Element, Heading, Sentence
 from rag.settings import Settings
 from rag.stores import DenseStore, LexicalStore, VectorRows, tokenize
+from rag.textshape import squash
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 SENTENCE_STORE = "sentences.faiss"
 # Bump when `embedding_text` or `lexical_tokens` change what is embedded or tokenised:
 # vectors and tokens from an index built the old way are then not reused.
-TEXT_RECIPE = 2
+TEXT_RECIPE = 3
 
 
 class BadIndexError(RuntimeError):
@@ -82,11 +83,23 @@ def _no_progress(fraction: float, stage: str) -> None:
 # --------------------------------------------------------------------------------------
 
 
+def document_label(document: Document) -> str:
+    """The words users name a document by: its title, then the issuer, 发文字号, year and
+    kind the title does not already say ("…的意见（国务院办公厅 国办发〔2015〕71号 2015年）")."""
+    year = f"{document.date[:4]}年" if document.date else None
+    title = squash(document.title)
+    extra = [x for x in (document.issuer, document.doc_number, year, document.kind) if x and squash(x) not in title]
+    return document.title + (f"（{' '.join(extra)}）" if extra else "")
+
+
 def embedding_text(document: Document, span: Chunk | Sentence, with_context: bool) -> str:
     """A chunk or sentence as the model sees it: after its title (and, for a chunk, its
     heading path) when `with_context`, since a passage like "新增学位4.8万个" is only
     findable by its region. Sentences get the title only: a heading is often a whole lead
-    sentence that would outweigh the short sentence it stands over (benchmarks/retrieval.py)."""
+    sentence that would outweigh the short sentence it stands over (benchmarks/retrieval.py).
+    The rest of the document's label (issuer, year, 发文字号) goes to BM25 and to the
+    ranking of documents a query names (`retrieval`), not into the vectors: measured with
+    it there, the sample corpus lost a question (benchmarks/metadata.py)."""
     text = document.text[span.start : span.end]
     if not with_context:
         return text
@@ -123,9 +136,15 @@ def document_sentences(documents: list[Document], chunks: list[Chunk]) -> list[S
     return sentences
 
 
-def lexical_tokens(chunk: Chunk) -> tuple[str, ...]:
-    """BM25 sees the title too: questions name the region or body, passages often do not."""
-    return _tokens_of(f"{chunk.title}\n{chunk.text}")
+def lexical_tokens(document: Document, chunk: Chunk) -> tuple[str, ...]:
+    """BM25 sees the document's label too: questions name the region, the issuing body, the
+    year or the 发文字号, passages often do not."""
+    return _tokens_of(f"{document_label(document)}\n{chunk.text}")
+
+
+def _chunk_tokens(documents: list[Document], chunks: list[Chunk]) -> list[tuple[str, ...]]:
+    by_id = {d.doc_id: d for d in documents}
+    return [lexical_tokens(by_id[c.doc_id], c) for c in chunks]
 
 
 @lru_cache(maxsize=4096)
@@ -359,7 +378,7 @@ def build_index(
                 continue
             chunks = chunk_documents(documents, settings.chunk_size, settings.chunk_overlap)
             sentences = document_sentences(documents, chunks)
-            part = _FilePart(source, digest, ids[file], documents, chunks, sentences, [lexical_tokens(c) for c in chunks])
+            part = _FilePart(source, digest, ids[file], documents, chunks, sentences, _chunk_tokens(documents, chunks))
             parts.append(part)
             new_parts.append(part)
             counts["changed" if old is not None else "new"] += 1
@@ -444,6 +463,9 @@ def _embed_parts(
         known.update(zip(texts(old, old.sentences), old.sentence_vectors))
     wanted = [(texts(part, part.chunks), texts(part, part.sentences)) for part in parts]
     todo = [t for t in dict.fromkeys(t for pair in wanted for group in pair for t in group) if t not in known]
+    # Texts of similar length batch together with the least padding: the model's own
+    # length sort only sees one progress batch at a time.
+    todo.sort(key=len)
     if todo:
         log.info("embedding %d chunks and sentences with %s on %s", len(todo), embedder.name, embedder.device)
         with tqdm(total=len(todo), desc="Embedding", unit="text", disable=None, leave=False) as bar:
@@ -599,7 +621,8 @@ def _fsync_dir(folder: Path) -> None:
 
 def _document_from(record: dict[str, Any]) -> Document:
     headings = tuple(Heading(**h) for h in record.pop("headings"))
-    return Document(**record, headings=headings)
+    elements = tuple(Element(**e) for e in record.pop("elements"))
+    return Document(**record, headings=headings, elements=elements)
 
 
 def _chunk_from(record: dict[str, Any]) -> Chunk:

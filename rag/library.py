@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.loading import SUPPORTED_SUFFIXES, file_sha256
+from rag.ingest.load import SUPPORTED_SUFFIXES, file_sha256
 from rag.settings import Settings
 
 UPLOADS = "uploads"

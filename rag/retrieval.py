@@ -16,13 +16,14 @@ from dataclasses import replace
 
 import numpy as np
 
+from rag import language
 from rag.chunking import sentence_spans
 from rag.embedding import Embedder
 from rag.indexing import Index
 from rag.locating import Locator
-from rag.schema import Chunk, Hit, Match
+from rag.schema import Chunk, Document, Hit, Match
 from rag.settings import Settings
-from rag.stores import tokenize
+from rag.stores import tokenize, word_bounds
 from rag.textshape import char_pairs, squash
 
 # Two chunks of one document sharing more than this share of the shorter one are one hit.
@@ -70,7 +71,7 @@ class Retriever:
         others = [d for d in self.index.documents if d not in own]
         if not text.strip() or not others:
             return []
-        rankings = self.rankings(text, others)
+        rankings = self.rankings(text, others, named=False)
         rankings["sentences"] = self.sentence_ranking(text, others)
         fused = fuse(rankings.values(), self.settings.rrf_k)
         hits = [h for h in self.hits(fused, len(fused)) if squash(text) not in squash(h.text)]
@@ -104,23 +105,31 @@ class Retriever:
         retrieval finds for it are searched exactly, then fuzzily."""
         if not text.strip():
             return []
-        rankings = self.rankings(text)
+        rankings = self.rankings(text, named=False)
         doc_ids = {self.index.chunks[r].doc_id for ranking in rankings.values() for r in ranking}
         return self.locator.run(text, k, doc_ids)
 
     def row_of(self, chunk_id: str) -> int:
         return self._rows[chunk_id]
 
-    def rankings(self, query: str, doc_ids: Collection[str] | None = None) -> dict[str, list[int]]:
-        """Chunk rows, best first, by each signal: "dense", "lexical" and, when the query
-        quotes text, "quoted"."""
+    def rankings(self, query: str, doc_ids: Collection[str] | None = None, named: bool = True) -> dict[str, list[int]]:
+        """Chunk rows, best first, by each signal: "dense", "lexical", "quoted" when the query
+        quotes text, and "named" when it names documents by their metadata (a question does;
+        a pasted passage, `named=False`, is content, not a reference)."""
         allowed = self.rows_of(doc_ids) if doc_ids is not None else None
         n = self.settings.candidates
         lexical, _ = self.index.lexical.search(tokenize(query), n, allowed)
         rankings = {"dense": self.dense_ranking(query, doc_ids, allowed), "lexical": lexical.tolist()}
+        candidates = list(dict.fromkeys(r for pair in zip(rankings["dense"], rankings["lexical"]) for r in pair))
         quoted = quoted_ranking(query, [*rankings["dense"], *rankings["lexical"]], self.index.chunks)
         if quoted:
             rankings["quoted"] = quoted
+        strength = named_documents(query, self.index.documents.values()) if named else {}
+        if strength:
+            rankings["named"] = sorted(
+                (r for r in candidates if self.index.chunks[r].doc_id in strength),
+                key=lambda r: -strength[self.index.chunks[r].doc_id],
+            )
         return rankings
 
     def dense_ranking(self, query: str, doc_ids: Collection[str] | None, allowed: np.ndarray | None) -> list[int]:
@@ -192,6 +201,44 @@ def fuse(rankings: Iterable[list[int]], rrf_k: int) -> dict[int, float]:
         for rank, row in enumerate(ranking, start=1):
             scores[row] = scores.get(row, 0.0) + 1.0 / (rrf_k + rank)
     return scores
+
+
+def named_documents(query: str, documents: Iterable[Document]) -> dict[str, float]:
+    """The documents a query names by their metadata, with how strongly: its 发文字号 (2),
+    its issuer (1), and its year or kind when said with the issuer or with each other
+    ("教育部2019年的意见", "国办发〔2015〕71号文件", "2024年政府工作报告"). A year alone
+    names nothing: questions ask about years far more often than they name a document by one.
+    An organ named inside a longer one ("国务院" in "国务院办公厅") or inside a word ("教育部"
+    in "教育部门") does not count."""
+    text = squash(query)
+    numbers = text.translate(language.DOC_NUMBER_BRACKETS)
+    years = set(language.YEAR.findall(text))
+    documents = list(documents)
+    bounds = word_bounds(text)
+    spans = {d.doc_id: {s for s in _issuer_spans(text, d.issuer) if s[0] in bounds and s[1] in bounds} for d in documents}
+    every = {span for found in spans.values() for span in found}
+    named: dict[str, float] = {}
+    for document in documents:
+        number = squash(document.doc_number or "").translate(language.DOC_NUMBER_BRACKETS)
+        by_number = bool(number) and (number in numbers or number[number.find("〔") :] in numbers)
+        by_issuer = any(not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in every) for s in spans[document.doc_id])
+        by_year = (document.date or "")[:4] in years
+        by_kind = bool(document.kind) and (document.kind or "") in text
+        score = 2.0 * by_number + by_issuer + (by_year and (by_issuer or by_kind)) + 0.5 * (by_kind and (by_issuer or by_year))
+        if score >= 1:
+            named[document.doc_id] = score
+    return named
+
+
+def _issuer_spans(text: str, issuer: str | None) -> set[tuple[int, int]]:
+    """Where the (squashed) query names one of the issuing organs, maybe in a short form."""
+    spans = set()
+    for organ in re.split(r"[、\s]+", issuer or ""):
+        for form in {organ, *(organ.replace(word, "") for word in language.ISSUER_OPTIONAL)}:
+            at = text.find(form) if len(form) >= 2 else -1
+            if at >= 0:
+                spans.add((at, at + len(form)))
+    return spans
 
 
 def quoted_ranking(query: str, rows: list[int], chunks: list[Chunk]) -> list[int]:

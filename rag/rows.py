@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from rag.ingest import FileReport
 from rag.queries import Query
 from rag.schema import Answer, Document, Hit, Match
 
@@ -67,8 +68,30 @@ def document_row(document: Document, chunk_count: int) -> dict[str, Any]:
         "title": document.title,
         "source": display_path(document.source),
         "date": document.date,
+        "doc_number": document.doc_number,
+        "issuer": document.issuer,
+        "kind": document.kind,
+        "meta": document.meta,
         "chars": len(document.text),
         "chunks": chunk_count,
+    }
+
+
+def report_row(report: FileReport) -> dict[str, Any]:
+    """How ingest understood one file (`rag inspect --json`)."""
+    return {
+        "source": display_path(report.source),
+        "readings": [{"name": r.name, "score": r.score, "documents": len(r.segments), "why": r.why} for r in report.readings],
+        "documents": [
+            {
+                **document_row(d, 0),
+                "decisions": list(report.decisions.get(d.doc_id, ())),
+                "elements": [{"kind": e.kind, "start": e.start, "end": e.end, "text": d.text[e.start : e.end]} for e in d.elements],
+                "headings": [{"level": h.level, "title": h.title, "start": h.start, "end": h.end} for h in d.headings],
+            }
+            for d in report.documents
+        ],
+        "removed": [{"line": r.line, "rule": r.rule, "text": r.text} for r in report.removed],
     }
 
 

@@ -23,8 +23,22 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Element:
+    """A part of an official document that is not body text, spanning `text[start:end]`:
+    its title, 发文字号, 主送机关, 署名, 成文日期, a speaker line, ... (`kind` says which,
+    see `ingest.structure.ELEMENT_KINDS`). Answers never cite one as a fact."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
 class Document:
-    """One logical document: a report, a speech or an article (a file may hold several)."""
+    """One logical document: a report, a speech, a notice or an article (a file may hold
+    several). `date` is its 成文日期 (or the page's publication date); `doc_number`,
+    `issuer` and `kind` (通知, 意见, 报告, ...) are what users name documents by; `meta`
+    holds the other metadata found (publication date, source, index number, ...)."""
 
     doc_id: str
     title: str
@@ -32,6 +46,11 @@ class Document:
     text: str
     date: str | None = None
     headings: tuple[Heading, ...] = field(default=(), repr=False)
+    doc_number: str | None = None
+    issuer: str | None = None
+    kind: str | None = None
+    meta: dict[str, str] = field(default_factory=dict, repr=False)
+    elements: tuple[Element, ...] = field(default=(), repr=False)
 
     def heading_path(self, offset: int) -> tuple[str, ...]:
         """The chain of headings (outermost first) in force at `offset`."""
@@ -145,3 +164,31 @@ class Match:
     text: str
     similarity: float
     exact: bool
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Which documents a search or an answer may draw on: some ids, and the metadata users
+    name documents by (a year, part of the issuer's name, a kind such as 通知, a 发文字号).
+    Every given condition must hold; an empty filter lets every document through."""
+
+    doc_ids: tuple[str, ...] = ()
+    year: str | None = None
+    issuer: str | None = None
+    kind: str | None = None
+    doc_number: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.doc_ids or self.year or self.issuer or self.kind or self.doc_number)
+
+    def matches(self, document: Document) -> bool:
+        def squashed(text: str | None) -> str:
+            return "".join((text or "").split()).replace("[", "〔").replace("]", "〕")
+
+        return (
+            (not self.doc_ids or document.doc_id in self.doc_ids)
+            and (not self.year or (document.date or "").startswith(self.year.strip().removesuffix("年")))
+            and (not self.issuer or squashed(self.issuer) in squashed(document.issuer))
+            and (not self.kind or self.kind.strip() == document.kind)
+            and (not self.doc_number or squashed(self.doc_number) == squashed(document.doc_number))
+        )

@@ -51,6 +51,16 @@ def tokenize(text: str) -> list[str]:
     return [w for w in words if w not in STOP_WORDS and _HAS_WORD.search(w)]
 
 
+def word_bounds(text: str) -> set[int]:
+    """The offsets in `text` where jieba's words begin or end: a name found in a question
+    counts only on these ("教育部" is in "教育部门" but not one of its words)."""
+    bounds, at = {0}, 0
+    for word in _jieba().lcut(text):
+        at += len(word)
+        bounds.add(at)
+    return bounds
+
+
 class DenseStore:
     """Nearest-neighbour search over unit vectors by inner product."""
 

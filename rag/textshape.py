@@ -1,49 +1,62 @@
-"""Character classes and line shapes shared by cleaning and document splitting.
-
-Chinese reports mix full-width and ASCII punctuation freely, so every class here
-accepts both.
-"""
+"""Line shapes and text comparisons shared by ingest, retrieval and answering; the
+character classes and patterns they use are in `rag.language`."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_PUNCT = "\u3000-\u303f\uff00-\uffef“”‘’—…·"
-SENTENCE_END = "。！？!?；;…"
-# Punctuation that only occurs inside a sentence: a line containing one is prose, not a heading.
-PROSE_MARKS = "。，,；;！？!?"
-CN_NUMERAL = "一二三四五六七八九十百零〇"
+from rag.language import CN_DATE, DATE, DATE_LINE, HEADING_STYLES, ORGAN, ORGANS, PROSE_MARKS
 
-# A calendar date, with an optional time: "2025年9月11日", "2022-03-25 13:23", "2024/1/5".
-_DATE_PATTERN = (
-    r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})(?:\s*日)?"
-    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
-)
-DATE = re.compile(_DATE_PATTERN)
-# A line that is only a date, maybe bracketed: "(2025年9月11日)", "2025-09-16 13:23".
-DATE_LINE = re.compile(rf"^[(（\[【]?\s*{_DATE_PATTERN}\s*[)）\]】]?$")
-# A line naming an organisation alone: a speech's speaker or a document's signature.
-ORGANISATION = re.compile(rf"^[{CJK}]{{2,24}}(?:委员会|教育厅|教育局|厅|局|委|政府|办公室|大学|学院|学校|研究院|中心|协会)$")
-# Enumerators that open a heading, from outermost to innermost level.
-ENUMERATORS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^[{CN_NUMERAL}]+、")),
-    (1, re.compile(rf"^第[{CN_NUMERAL}\d]+(?:章|部分|节)")),
-    (2, re.compile(rf"^[（(][{CN_NUMERAL}]+[)）]")),
-    (3, re.compile(rf"^第[{CN_NUMERAL}]+[,，、:：]")),
-    (3, re.compile(rf"^[{CN_NUMERAL}]+是")),
-    (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
-)
+_CN_DIGITS = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-blank line `text[start:end]` of a text, without its surrounding spaces."""
+
+    start: int
+    end: int
+    text: str
+
+
+def lines_of(text: str) -> list[Line]:
+    """The non-blank lines of `text` with their offsets."""
+    found = []
+    for match in re.finditer(r"[^\n]+", text):
+        stripped = match.group(0).strip()
+        if stripped:
+            start = match.start() + match.group(0).index(stripped)
+            found.append(Line(start, start + len(stripped), stripped))
+    return found
+
+
+def is_organ_line(text: str) -> bool:
+    """A line naming an organ, or several, alone: a signature (署名) or a speaker."""
+    return len(text) <= 40 and bool(ORGAN.match(text) or ORGANS.match(text))
 
 
 def find_date(text: str) -> str | None:
-    """The first valid date in `text` as ISO `YYYY-MM-DD`, if any."""
-    for match in DATE.finditer(text):
-        month, day = int(match["m"]), int(match["d"])
+    """The first valid date in `text` as ISO `YYYY-MM-DD`, if any (Arabic or Chinese numerals)."""
+    found = [(m.start(), m["y"], int(m["m"]), int(m["d"])) for m in DATE.finditer(text)]
+    found += [(m.start(), _cn_year(m["y"]), _cn_number(m["m"]), _cn_number(m["d"])) for m in CN_DATE.finditer(text)]
+    for _, year, month, day in sorted(found):
         if 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{match['y']}-{month:02d}-{day:02d}"
+            return f"{year}-{month:02d}-{day:02d}"
     return None
+
+
+def _cn_year(text: str) -> str:
+    return "".join(str(_CN_DIGITS[c]) for c in text)
+
+
+def _cn_number(text: str) -> int:
+    """"二十二" -> 22, "十" -> 10, "六" -> 6."""
+    if "十" not in text:
+        return _CN_DIGITS.get(text, 0)
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
 
 
 def is_prose(line: str) -> bool:
@@ -61,11 +74,12 @@ def is_heading_like(line: str, max_len: int = 40) -> bool:
     )
 
 
-def enumerator_level(text: str) -> int | None:
-    """The heading level implied by a leading enumerator ("一、" -> 1, "（一）" -> 2, ...)."""
-    for level, pattern in ENUMERATORS:
+def heading_rank(text: str) -> float | None:
+    """The nesting rank of the heading style `text` opens with ("一、" 4, "（一）" 5, ...;
+    see `language.HEADING_STYLES`), or None when it opens with none."""
+    for rank, _, pattern in HEADING_STYLES:
         if pattern.match(text):
-            return level
+            return rank
     return None
 
 

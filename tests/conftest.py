@@ -38,6 +38,14 @@ def corpus_dir() -> Path:
     return CORPUS
 
 
+def documents_of(text: str, name: str = "x.txt"):  # type: ignore[no-untyped-def]
+    """The documents ingest finds in a text file `name` holding `text` (no file written)."""
+    from rag.ingest import understand
+    from rag.ingest.load import RawText
+
+    return list(understand(RawText(Path(name), text), Path(name).stem).documents)
+
+
 # A small made-up collection for index and search tests: three reports from imaginary
 # places, each with a headline, a date line and facts of the kinds users ask about.
 SMALL_CORPUS = {

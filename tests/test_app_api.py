@@ -64,3 +64,12 @@ def test_documents_lists_the_library(client: Client, ui_server) -> None:  # type
     assert {r["doc_id"] for r in rows} == {d.doc_id for d in engine.documents}
     row = next(r for r in rows if r["doc_id"] == "nanling")
     assert row["chunks"] == engine.chunk_count("nanling") > 0 and row["date"] == "2025-05-18"
+
+
+def test_search_and_ask_take_the_metadata_filter(client: Client) -> None:
+    hits = client.predict("学校 教师", 10, None, "2024", None, None, None, api_name="/search")["hits"]
+    assert hits and {h["doc_id"] for h in hits} == {"donghai"}  # the only report dated 2024
+    reports = client.predict("学校 教师", 10, None, None, None, "报告", None, api_name="/search")["hits"]
+    assert reports and {h["doc_id"] for h in reports} == {"nanling"}  # 南岭县职业教育发展报告
+    answer = client.predict("每年安排多少专项资金支持实训设备更新？", None, None, None, "报告", None, api_name="/ask")
+    assert answer["citations"] and {c["doc_id"] for c in answer["citations"]} == {"nanling"}

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import PARAGRAPH_A, PARAGRAPH_B, PARAGRAPH_C
+from conftest import PARAGRAPH_A, PARAGRAPH_B, PARAGRAPH_C, documents_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rag.chunking import chunk_documents, sentence_spans
-from rag.documents import split_documents
 from rag.schema import Document
 
 _ALPHABET = st.sampled_from(list("教育改革发展学校教师学生质量提升建设推进全市新增") + list("。，、；！？：“”\n \t") + list("0123456789.%*ab"))
@@ -35,7 +34,7 @@ def test_every_chunk_is_exactly_the_document_text_between_its_offsets(text: str,
 
 def test_chunks_break_at_sentence_ends_and_carry_heading_paths() -> None:
     text = "\n".join(["某市教育工作综述", PARAGRAPH_A, "一、教师队伍", PARAGRAPH_B + PARAGRAPH_C, "二、职业教育", PARAGRAPH_C])
-    [document] = split_documents(text, source="s.txt", base_id="d", fallback_title="t")
+    [document] = documents_of(text)
     chunks = chunk_documents([document], 120, 20)
     for chunk in chunks:
         assert chunk.text[-1] in "。，、”" or chunk.end == len(document.text) or chunk.text.endswith(("队伍", "教育"))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from conftest import PARAGRAPH_A, PARAGRAPH_B, PARAGRAPH_C
+from conftest import PARAGRAPH_A, PARAGRAPH_B, PARAGRAPH_C, documents_of
 
-from rag.cleaning import clean_text
+from rag.ingest import understand
+from rag.ingest.clean import clean, clean_text
+from rag.ingest.load import RawText
 
 
 def _digits(text: str) -> list[str]:
@@ -31,8 +34,18 @@ def test_web_page_chrome_and_counters_are_removed() -> None:
             "关闭",
         ]
     )
-    cleaned = clean_text(raw)
-    assert cleaned.split("\n\n") == ["某市持续推进教育高质量发展\n2023-11-02 09:15\n" + PARAGRAPH_A + "\n" + PARAGRAPH_B]
+    cleaned = clean(raw)
+    # Metadata lines (a dated byline, "来源：…") are left for the structure stage, which
+    # turns them into metadata; the view counter and all chrome go, each with its rule.
+    assert cleaned.text.split("\n") == ["某市持续推进教育高质量发展", "某市教育网 2023-11-02 09:15", PARAGRAPH_A, PARAGRAPH_B, "来源：某市教育局 责任编辑：张三 我要投稿"]
+    rules = {r.text: r.rule for r in cleaned.removed}
+    assert rules["阅读量：5120"] == "view counter"
+    assert rules["设为首页  |  加入收藏  |  无障碍浏览"].startswith("page chrome")
+    assert rules["上一条：某区召开会议 下一条：某县开展培训"] == "page footer"
+    assert [r.line for r in cleaned.removed] == sorted(r.line for r in cleaned.removed)
+    [document] = documents_of(raw)
+    assert document.text == "\n".join(["某市持续推进教育高质量发展", PARAGRAPH_A, PARAGRAPH_B])
+    assert (document.date, document.meta["source"]) == ("2023-11-02", "某市教育局")
 
 
 def test_footer_after_the_body_is_cut_including_related_article_lists() -> None:
@@ -49,7 +62,12 @@ def test_footer_words_before_the_body_do_not_cut_the_document() -> None:
 
 def test_trailing_labels_after_the_last_paragraph_are_dropped() -> None:
     raw = f"某市教育工作报告\n\n{PARAGRAPH_A}\n\n某某网终极页\n\n2023云展会300*245\n\n0\n\n0"
-    assert clean_text(raw) == f"某市教育工作报告\n\n{PARAGRAPH_A}"
+    report = understand(RawText(Path("t.txt"), raw), "t")
+    [document] = report.documents
+    assert document.text == f"某市教育工作报告\n\n{PARAGRAPH_A}"
+    rules = {r.text: r.rule for r in report.removed}
+    assert rules["某某网终极页"] == rules["2023云展会300*245"] == "label after the last paragraph (page leftover)"
+    assert rules["0"] == "page number"
 
 
 def test_stray_spaces_inside_chinese_prose_are_removed_but_headline_spaces_kept() -> None:
@@ -138,6 +156,9 @@ def test_sentences_that_mention_chrome_words_are_content_not_chrome() -> None:
 def test_a_closing_signature_is_kept() -> None:
     raw = f"某市教育工作报告\n\n{PARAGRAPH_A}\n\n某市教育局\n2024年1月5日\n\n打印本页 关闭窗口"
     assert clean_text(raw) == f"某市教育工作报告\n\n{PARAGRAPH_A}\n\n某市教育局\n2024年1月5日"
+    [document] = documents_of(raw)
+    assert document.text == f"某市教育工作报告\n\n{PARAGRAPH_A}\n\n某市教育局\n2024年1月5日"
+    assert (document.issuer, document.date) == ("某市教育局", "2024-01-05")
 
 
 def test_a_footer_label_between_two_saved_pages_does_not_drop_the_second_page() -> None:

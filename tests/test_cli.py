@@ -12,7 +12,7 @@ import pytest
 from conftest import CORPUS, REPO_ROOT
 
 from rag.chunking import chunk_documents
-from rag.corpus import load_documents
+from rag.ingest import load_documents
 
 CHROME = ("设为首页", "加入收藏", "当前位置", "站内搜索", "上一条", "下一条", "微信扫一扫", "版权", "免责声明",
           "责任编辑", "我要投稿", "相关阅读", "围观", "服务热线", "咨询热线", "链接地址", "关闭", "终极页")
@@ -41,7 +41,7 @@ def test_shipped_corpus_is_byte_identical_to_the_recorded_checksums() -> None:
 
 def test_docs_json_has_the_stable_fields(docs_json: list[dict]) -> None:
     for row in docs_json:
-        assert list(row) == ["doc_id", "title", "source", "date", "chars", "chunks"]
+        assert list(row) == ["doc_id", "title", "source", "date", "doc_number", "issuer", "kind", "meta", "chars", "chunks"]
         assert row["chars"] > 200 and row["chunks"] >= 1
         assert Path(REPO_ROOT, row["source"]).is_file()
     assert len({row["doc_id"] for row in docs_json}) == len(docs_json)

