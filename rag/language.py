@@ -98,6 +98,8 @@ ORGAN_SUFFIX = (
     "党委|党组|总局|集团|公司|联合会|妇联|团委|科室|处|司"
 )
 ORGAN = re.compile(rf"^(?:中共|中国共产党)?[{CJK}]{{1,30}}(?:{ORGAN_SUFFIX})$")
+# The central organs whose names end in no organ suffix: "中共中央 国务院关于…".
+CENTRAL_ORGANS = ("中共中央", "国务院", "中央", "党中央")
 # Several organs signing together: "中共中央 国务院", "教育部 财政部".
 ORGANS = re.compile(rf"^(?:(?:中共|中国共产党)?[{CJK}]{{1,30}}(?:{ORGAN_SUFFIX}|中央|国务院)[、\s]+)+(?:中共|中国共产党)?[{CJK}]{{1,30}}(?:{ORGAN_SUFFIX}|中央|国务院)$")
 # A speech set's speaker line: an organisation alone on its line (the narrower, older list:

@@ -112,7 +112,8 @@ def read_file(path: Path) -> RawText:
 
 def extract_text(path: Path, data: bytes) -> RawText:
     """The text of `data`, the content of `path` (whose suffix says the format)."""
-    from rag.ingest.html import html_to_text
+    from rag.ingest.html import html_to_text  # html builds on this module's records
+
 
     suffix = path.suffix.lower()
     if not data.strip():

@@ -104,7 +104,7 @@ def issuer_of_title(title: str) -> str | None:
         return None
     issuer = match.group("issuer").strip(" 、")
     parts = [p for p in re.split(r"[、\s]+", issuer) if p]
-    if parts and all(L.ORGAN.match(p) or p in ("中共中央", "国务院", "中央") or p.endswith("中央") for p in parts):
+    if parts and all(L.ORGAN.match(p) or p in L.CENTRAL_ORGANS for p in parts):
         return issuer
     return None
 
