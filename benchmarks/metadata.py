@@ -6,7 +6,7 @@ Questions name documents the way users know them ("教育部2019年的意见…"
 - none: BM25 sees the title with each chunk, nothing else (before metadata was parsed);
 - bm25: the document's label (title plus issuer, 发文字号, year, kind) goes into BM25;
 - bm25+named (the product): also a ranking of the chunks of the documents the question
-  names by their metadata (`retrieval.named_documents`);
+  names by their metadata (`retrieval.DocumentNames`);
 - vectors: the label also goes into the embedded text of every chunk and sentence.
 
 Each gold file may carry a "split" per item (fit / test): the choice was made on the fit

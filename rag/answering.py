@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.language import YEAR
 from rag.retrieval import Retriever
 from rag.schema import Answer, Citation, Document, Hit
 from rag.stores import tokenize
@@ -39,7 +40,6 @@ SPREAD = re.compile(r"哪些(?:地方|地区|省|市|城市|县)|各地|各省|�
 QUOTE_ASK = re.compile(r"出自|出处|原话|原文|原句|哪篇|哪份")
 SIMILAR_ASK = re.compile(r"类似|相似|相近|同样的做法")
 PASTED = re.compile(r"「(.+?)」", re.DOTALL)
-YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
 QUANTITY = re.compile(r"多少|几|比例|比重|百分|率")
 DIGIT = re.compile(r"\d")
 # A short sentence opening with an enumerator ("二、坚持城乡一体…") is a section label.

@@ -168,9 +168,9 @@ def search(
 ) -> None:
     """Hybrid (dense + BM25) search for passages, optionally in some documents only."""
     engine = _open_engine(ctx.obj)
-    where = DocumentFilter(year=year, issuer=issuer, kind=kind, doc_number=number)
+    where = DocumentFilter(tuple(doc or ()), year, issuer, kind, number)
     for checked in _queries(engine, query, "query"):
-        _print_hits(checked, engine.search(checked.text, k=k, doc_ids=doc, where=where), as_json)
+        _print_hits(checked, engine.search(checked.text, k=k, where=where), as_json)
 
 
 @app.command()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -46,6 +46,7 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.locator = Locator(index.documents)
+        self.names = DocumentNames(index.documents.values())
         self._rows = {chunk.chunk_id: row for row, chunk in enumerate(index.chunks)}
 
     def run(self, query: str, k: int = 10, doc_ids: Collection[str] | None = None) -> list[Hit]:
@@ -124,7 +125,7 @@ class Retriever:
         quoted = quoted_ranking(query, [*rankings["dense"], *rankings["lexical"]], self.index.chunks)
         if quoted:
             rankings["quoted"] = quoted
-        strength = named_documents(query, self.index.documents.values()) if named else {}
+        strength = self.names.run(query) if named else {}
         if strength:
             rankings["named"] = sorted(
                 (r for r in candidates if self.index.chunks[r].doc_id in strength),
@@ -203,42 +204,62 @@ def fuse(rankings: Iterable[list[int]], rrf_k: int) -> dict[int, float]:
     return scores
 
 
-def named_documents(query: str, documents: Iterable[Document]) -> dict[str, float]:
-    """The documents a query names by their metadata, with how strongly: its 发文字号 (2),
-    its issuer (1), and its year or kind when said with the issuer or with each other
-    ("教育部2019年的意见", "国办发〔2015〕71号文件", "2024年政府工作报告"). A year alone
-    names nothing: questions ask about years far more often than they name a document by one.
-    An organ named inside a longer one ("国务院" in "国务院办公厅") or inside a word ("教育部"
-    in "教育部门") does not count."""
-    text = squash(query)
-    numbers = text.translate(language.DOC_NUMBER_BRACKETS)
-    years = set(language.YEAR.findall(text))
-    documents = list(documents)
-    bounds = word_bounds(text)
-    spans = {d.doc_id: {s for s in _issuer_spans(text, d.issuer) if s[0] in bounds and s[1] in bounds} for d in documents}
-    every = {span for found in spans.values() for span in found}
-    named: dict[str, float] = {}
-    for document in documents:
-        number = squash(document.doc_number or "").translate(language.DOC_NUMBER_BRACKETS)
-        by_number = bool(number) and (number in numbers or number[number.find("〔") :] in numbers)
-        by_issuer = any(not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in every) for s in spans[document.doc_id])
-        by_year = (document.date or "")[:4] in years
-        by_kind = bool(document.kind) and (document.kind or "") in text
-        score = 2.0 * by_number + by_issuer + (by_year and (by_issuer or by_kind)) + 0.5 * (by_kind and (by_issuer or by_year))
-        if score >= 1:
-            named[document.doc_id] = score
-    return named
+@dataclass(frozen=True)
+class _Names:
+    """How questions may name one document: its 发文字号 (brackets read as 〔〕), the forms
+    of its issuing organs, its year and its kind."""
+
+    doc_id: str
+    number: str
+    organs: tuple[str, ...]
+    year: str
+    kind: str
 
 
-def _issuer_spans(text: str, issuer: str | None) -> set[tuple[int, int]]:
-    """Where the (squashed) query names one of the issuing organs, maybe in a short form."""
-    spans = set()
-    for organ in re.split(r"[、\s]+", issuer or ""):
-        for form in {organ, *(organ.replace(word, "") for word in language.ISSUER_OPTIONAL)}:
-            at = text.find(form) if len(form) >= 2 else -1
-            if at >= 0:
-                spans.add((at, at + len(form)))
-    return spans
+class DocumentNames:
+    """Finds the documents a question names by their metadata, with how strongly: the
+    发文字号 (2), the issuer (1), and the year or kind when said with the issuer or with each
+    other ("教育部2019年的意见", "国办发〔2015〕71号文件", "2024年政府工作报告"). A year alone
+    names nothing: questions ask about years far more often than they name a document by
+    one. An organ named inside a longer one ("国务院" in "国务院办公厅") or inside a word
+    ("教育部" in "教育部门") does not count. The names are read once per index."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self.names = [
+            _Names(
+                d.doc_id,
+                squash(d.doc_number or "").translate(language.DOC_NUMBER_BRACKETS),
+                tuple(
+                    form
+                    for organ in re.split(r"[、\s]+", d.issuer or "")
+                    for form in dict.fromkeys([organ, *(organ.replace(w, "") for w in language.ISSUER_OPTIONAL)])
+                    if len(form) >= 2
+                ),
+                (d.date or "")[:4],
+                d.kind or "",
+            )
+            for d in documents
+        ]
+
+    def run(self, query: str) -> dict[str, float]:
+        text = squash(query)
+        numbers = text.translate(language.DOC_NUMBER_BRACKETS)
+        years = set(language.YEAR.findall(text))
+        spans = {n.doc_id: {(at, at + len(f)) for f in n.organs if (at := text.find(f)) >= 0} for n in self.names}
+        if any(spans.values()):  # only then is the query cut into words
+            bounds = word_bounds(text)
+            spans = {d: {s for s in found if s[0] in bounds and s[1] in bounds} for d, found in spans.items()}
+        every = {span for found in spans.values() for span in found}
+        named: dict[str, float] = {}
+        for n in self.names:
+            by_number = bool(n.number) and (n.number in numbers or n.number[n.number.find("〔") :] in numbers)
+            by_issuer = any(not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in every) for s in spans[n.doc_id])
+            by_year = bool(n.year) and n.year in years
+            by_kind = bool(n.kind) and n.kind in text
+            score = 2.0 * by_number + by_issuer + (by_year and (by_issuer or by_kind)) + 0.5 * (by_kind and (by_issuer or by_year))
+            if score >= 1:
+                named[n.doc_id] = score
+        return named
 
 
 def quoted_ranking(query: str, rows: list[int], chunks: list[Chunk]) -> list[int]:

@@ -10,6 +10,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from rag.language import DOC_NUMBER_BRACKETS
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -183,7 +185,7 @@ class DocumentFilter:
 
     def matches(self, document: Document) -> bool:
         def squashed(text: str | None) -> str:
-            return "".join((text or "").split()).replace("[", "〔").replace("]", "〕")
+            return "".join((text or "").split()).translate(DOC_NUMBER_BRACKETS)
 
         return (
             (not self.doc_ids or document.doc_id in self.doc_ids)

@@ -74,7 +74,7 @@ def _whole(text: str, lines: list[Line], hints: Hints) -> Reading:
 def _scored(name: str, text: str, segments: list[Segment], bonus: float, why: str) -> Reading | None:
     """A split's score: one point per document found, plus `bonus`. An opening followed by
     too little running text (a signature and its date) opens no document: its text stays
-    with the document before it."""
+    with the document before it. `why` says what was found, "{n}" the number of documents."""
     kept: list[Segment] = []
     for segment in segments:
         prose = sum(len(x) for x in text[segment.start : segment.end].split("\n") if is_prose(x))
@@ -84,7 +84,7 @@ def _scored(name: str, text: str, segments: list[Segment], bonus: float, why: st
             kept[-1] = Segment(kept[-1].start, segment.end, kept[-1].title, kept[-1].date)
     if len(kept) < 2 or not any(is_prose(x) for x in text[kept[0].start : kept[0].end].split("\n")):
         return None
-    return Reading(name, 1.0 + len(kept) + bonus, tuple(kept), why.replace(f"{len(segments)} ", f"{len(kept)} ", 1))
+    return Reading(name, 1.0 + len(kept) + bonus, tuple(kept), why.format(n=len(kept)))
 
 
 def _compilation(text: str, lines: list[Line]) -> Reading | None:
@@ -106,7 +106,7 @@ def _compilation(text: str, lines: list[Line]) -> Reading | None:
     contents = " ".join(line.text for line in lines[: openings[0][0]]) if openings else ""
     listed = sum(1 for s in segments if s.title and s.title in contents)
     bonus = 2.0 if segments and listed * 2 >= len(segments) else 0.0
-    why = f"{len(segments)} reports open with a title and a date line" + (f"; {listed} listed in a table of contents" if bonus else "")
+    why = "{n} reports open with a title and a date line" + (f"; {listed} listed in a table of contents" if bonus else "")
     return _scored("compilation", text, segments, bonus, why)
 
 
@@ -127,7 +127,7 @@ def _speeches(text: str, lines: list[Line]) -> Reading | None:
         Segment(lines[first].start, lines[openings[n + 1][0]].start if n + 1 < len(openings) else len(text), title)
         for n, (first, title) in enumerate(openings)
     ]
-    return _scored("speech set", text, segments, 0.0, f"{len(segments)} speeches open with the speaking organisation")
+    return _scored("speech set", text, segments, 0.0, "{n} speeches open with the speaking organisation")
 
 
 def _parts(text: str, lines: list[Line]) -> Reading | None:
@@ -144,7 +144,7 @@ def _parts(text: str, lines: list[Line]) -> Reading | None:
         marker = L.PART_MARKER.match(part)
         title = f"{marker.group(0)}：{_opening_words(part[marker.end():])}" if marker else _leading_title(part)
         segments.append(Segment(start, end, title or _opening_words(part)))
-    return _scored("numbered parts", text, segments, 0.0, f"{len(segments)} parts marked 第N篇")
+    return _scored("numbered parts", text, segments, 0.0, "{n} parts marked 第N篇")
 
 
 def _leading_title(text: str) -> str | None:

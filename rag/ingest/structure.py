@@ -130,6 +130,7 @@ class _Reader:
         self.decisions: list[str] = []
         self.title = ""
         self.title_rows: list[int] = []
+        self.doc_number: str | None = None  # from a 发文字号 line of the header
 
     # -- the reading, in order ------------------------------------------------------
 
@@ -347,7 +348,7 @@ class _Reader:
             text = self.lines[i].text
             if (number := _doc_number(text)) is not None:
                 self.roles[i] = "doc_number"
-                self.meta.setdefault("doc_number_line", number)
+                self.doc_number = self.doc_number or number
             elif L.ISSUER_MARK.match(text) and i < title_end:
                 self.roles[i] = "issuer_mark"
             elif L.RECIPIENT.match(text) and L.RECIPIENT_WORDS.search(text):
@@ -427,7 +428,7 @@ class _Reader:
             if name in meta:
                 meta[name] = find_date(meta[name]) or meta[name]
         date = self._choose_date(given_date, meta)
-        line_number, table_number = meta.pop("doc_number_line", None), _clean_number(meta.pop("doc_number", None))
+        line_number, table_number = self.doc_number, _clean_number(meta.pop("doc_number", None))
         doc_number = line_number or table_number
         issuer, issuer_how = self._issuer(body, elements, meta)
         kind = kind_of(self.title)
