@@ -175,14 +175,17 @@ def build_app(engine: Engine) -> gr.Blocks:
     # ---------------------------------------------------------------- 检索
     def on_search(
         query: str, doc_ids: list[str] | None, k: float, year: str | None = None, issuer: str | None = None, kind: str | None = None
-    ) -> tuple[str, list[Hit], list[str]]:
+    ) -> tuple[str, tuple[list[Hit], list[str]]]:
+        """The summary line, and the hits with the words to highlight in them: one state, so
+        the hit cards render once per search (two states rendered twice, and a click on a
+        card's button during the second render reached a handler already gone)."""
         try:
             q = engine.check(query, "query")
         except QueryError as exc:
-            return render.query_error_html(exc), [], []
+            return render.query_error_html(exc), ([], [])
         hits = engine.search(q.text, int(k), where=where(doc_ids, year, issuer, kind))
         summary = f"共 {len(hits)} 条结果" if hits else "没有找到相关段落。"
-        return render.notes_html([q.notice, summary]), hits, engine.query_terms(q.text)
+        return render.notes_html([q.notice, summary]), (hits, engine.query_terms(q.text))
 
     # ---------------------------------------------------------------- 相似段落
     def similar_groups(text: str, hits: list[Hit]) -> str:
@@ -282,11 +285,11 @@ def build_app(engine: Engine) -> gr.Blocks:
                 search_filters = metadata_filters("search")
                 search_button = gr.Button("检索", variant="primary", elem_id="search-button")
                 search_summary = gr.HTML(elem_id="search-summary")
-                hits_state = gr.State([])
-                terms_state = gr.State([])
+                results_state = gr.State(([], []))
 
-                @gr.render(inputs=[hits_state, terms_state])
-                def show_hits(hits: list[Hit], terms: list[str]) -> None:
+                @gr.render(inputs=[results_state])
+                def show_hits(results: tuple[list[Hit], list[str]]) -> None:
+                    hits, terms = results
                     for rank, hit in enumerate(hits, start=1):
                         gr.HTML(render.hit_card(hit, rank, terms))
                         with gr.Row():
@@ -333,7 +336,7 @@ def build_app(engine: Engine) -> gr.Blocks:
         for trigger in (ask_button.click, question.submit):
             trigger(on_ask, [question, *ask_filters], ask_outputs, **private)
         for trigger in (search_button.click, query.submit):
-            trigger(on_search, [query, doc_filter, k_search, *search_filters], [search_summary, hits_state, terms_state], **private)
+            trigger(on_search, [query, doc_filter, k_search, *search_filters], [search_summary, results_state], **private)
         similar_button.click(on_similar, [passage, k_similar], similar_box, **private)
         for trigger in (quote_button.click, remembered.submit):
             trigger(on_quote, remembered, quote_box, **private)
