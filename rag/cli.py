@@ -18,10 +18,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rag import calibration
 from rag.chunking import chunk_documents
 from rag.embedding import ModelError
 from rag.engine import Engine, index_corpus
-from rag.evaluation import GoldError, evaluate_answers, evaluate_retrieval, load_gold, search_texts
+from rag.evaluation import GoldError, calibration_samples, evaluate_answers, evaluate_retrieval, load_gold, search_texts
 from rag.indexing import BadIndexError, current_version
 from rag.ingest import assign_ids, load_documents, understand
 from rag.ingest.load import LoadError, read_file
@@ -190,7 +191,7 @@ def ask(
     for checked in _queries(engine, question, "question"):
         streaming = engine.writer is not None and not as_json
         on_delta = (lambda d: console.print(d, end="", style="dim")) if streaming else None
-        answer = engine.ask(checked.text, on_delta=on_delta, where=where)
+        answer = engine.ask(checked, on_delta=on_delta, where=where)
         if as_json:
             _print_json_lines([answer_row(answer)])
             continue
@@ -296,6 +297,39 @@ def evaluate(
         shown = ", ".join(f"{k} {v:.3f}" for k, v in value.items()) if isinstance(value, dict) else value
         summary.add_row(name, f"{shown:.3f}" if isinstance(shown, float) else str(shown))
     console.print(summary)
+
+
+@app.command()
+def calibrate(
+    ctx: typer.Context,
+    gold: Annotated[Path, typer.Argument(help="Gold set: JSON lines with question, type and evidence quotes.")],
+    split: Annotated[
+        str | None, typer.Option("--split", help="Fit on the items of this split only (e.g. fit); the rest are held out.")
+    ] = None,
+) -> None:
+    """Fit the answer threshold (the support a sentence needs) on a gold set's answerable
+    and unanswerable questions and save it for the model in the calibration file."""
+    settings: Settings = ctx.obj
+    with _user_errors():
+        items = load_gold(gold)
+    fitting = [item for item in items if split is None or item.split == split]
+    if not fitting:
+        _fail(f"no gold items{f' in split {split!r}' if split else ''} in {gold}")
+    engine = _open_engine(settings)
+    samples = calibration_samples(items, engine)
+    kept = {item.id for item in fitting}
+    fitted_ids = [item.id for item in items if item.type not in ("quote", "similar")]
+    fit_samples = [s for s, i in zip(samples, fitted_ids) if i in kept]
+    held_out = [s for s, i in zip(samples, fitted_ids) if i not in kept]
+    thresholds = calibration.fit(fit_samples, f"{gold.name}{f' --split {split}' if split else ''}")
+    with _user_errors():
+        calibration.save(settings.calibration, settings.model, thresholds)
+    table = _table("items", "n", "right calls", "unanswerable refused", "answerable refused")
+    for name, group in (("fitted on", fit_samples), ("held out", held_out)):
+        if group:
+            table.add_row(name, *calibration.summary(group, thresholds.min_support))
+    console.print(table)
+    typer.echo(f"min support {thresholds.min_support} for {settings.model} saved in {display_path(str(settings.calibration))}")
 
 
 def _is_local(host: str) -> bool:
@@ -431,7 +465,7 @@ def _user_errors() -> Iterator[None]:
     """Turn expected failures into a one-line message instead of a traceback."""
     try:
         yield
-    except (FileNotFoundError, SettingsError, BadIndexError, ModelError, GoldError) as exc:
+    except (FileNotFoundError, SettingsError, BadIndexError, ModelError, GoldError, calibration.CalibrationError) as exc:
         _fail(str(exc))
 
 

@@ -69,7 +69,7 @@ class Engine:
         """Serve `index` from now on."""
         settings = self.settings
         retriever = Retriever(index, self.embedder, settings)
-        answerer = Answerer(retriever)
+        answerer = Answerer(retriever, settings.answer_threshold())
         writer = None
         if settings.llm_base_url:
             client = ChatClient(
@@ -132,15 +132,16 @@ class Engine:
         return self.retriever.run(self.check(query, "query").text, k, self.select(where, doc_ids))
 
     def ask(
-        self, question: str, on_delta: Callable[[str], None] | None = None, where: DocumentFilter | None = None
+        self, question: str | Query, on_delta: Callable[[str], None] | None = None, where: DocumentFilter | None = None
     ) -> Answer:
         """A short answer to `question` whose every claim cites its source span, drawn
-        from the documents matching `where` (all by default).
+        from the documents matching `where` (all by default). `question` may be the `Query`
+        an entry point checked already: the answer's notes then still say if it was cut.
 
         Extractive by default. With an LLM endpoint configured, the LLM writes the answer
         from the same passages and `on_delta` receives its text as it streams; when the
         evidence is too weak the answer abstains without calling the LLM."""
-        checked = self.check(question, "question")
+        checked = question if isinstance(question, Query) else self.check(question, "question")
         serving = self._serving
         answer = serving.answerer.run(checked.text, self.select(where))
         if serving.writer is not None and not answer.abstained:

@@ -15,7 +15,10 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tqdm import tqdm
+
 from rag.answering import pasted_text
+from rag.calibration import Sample
 from rag.textshape import squash
 
 if TYPE_CHECKING:
@@ -129,9 +132,11 @@ def search_texts(engine: Engine, item: GoldItem, k: int = 10) -> list[str]:
 
 def evaluate_answers(items: Sequence[GoldItem], engine: Engine) -> dict[str, Any]:
     """Answer metrics: evidence recall of the citations (gold quotes covered by a cited
-    span) overall and per type, abstention on unanswerable items, false abstentions on
-    the rest, top-1 accuracy of quote location and evidence recall@5 of `similar`."""
+    span) and their precision (the share of citations that cover a gold quote), overall
+    and per type; abstention on unanswerable items, false abstentions on the rest, top-1
+    accuracy of quote location and evidence recall@5 of `similar`."""
     recall: dict[str, list[float]] = {}
+    precision: dict[str, list[float]] = {}
     unanswerable = abstained = false_abstentions = 0
     quote_hits: list[bool] = []
     similar_recall: list[float] = []
@@ -144,6 +149,7 @@ def evaluate_answers(items: Sequence[GoldItem], engine: Engine) -> dict[str, Any
         false_abstentions += answer.abstained
         cited = [c.text for c in answer.citations]
         recall.setdefault(item.type, []).append(_share_covered(cited, item.quotes))
+        precision.setdefault(item.type, []).extend(float(any(covers(c, q) for q in item.quotes)) for c in cited)
         pasted = item.pasted
         if item.type == "quote" and pasted:
             matches = engine.locate(pasted, k=1)
@@ -154,6 +160,8 @@ def evaluate_answers(items: Sequence[GoldItem], engine: Engine) -> dict[str, Any
     return {
         "citation_recall": _mean(every),
         "citation_recall_by_type": {t: _mean(rs) for t, rs in recall.items()},
+        "citation_precision": _mean([p for ps in precision.values() for p in ps]),
+        "citation_precision_by_type": {t: _mean(ps) for t, ps in precision.items()},
         "answerable": len(every),
         "false_abstentions": false_abstentions,
         "unanswerable": unanswerable,
@@ -161,6 +169,16 @@ def evaluate_answers(items: Sequence[GoldItem], engine: Engine) -> dict[str, Any
         "quote_top1": _mean([float(h) for h in quote_hits]) if quote_hits else None,
         "similar_recall@5": _mean(similar_recall) if similar_recall else None,
     }
+
+
+def calibration_samples(items: Sequence[GoldItem], engine: Engine) -> list[Sample]:
+    """What `rag calibrate` fits on: each item's eligible evidence, and whether it is
+    answerable. Pasted quotes and passages are found another way, so they are left out."""
+    return [
+        Sample(bool(item.quotes), max(engine.answerer.evidence(item.question), default=None))
+        for item in tqdm(items, desc="calibrating", unit="question", disable=None)
+        if item.type not in ("quote", "similar")
+    ]
 
 
 def _share_covered(texts: Sequence[str], quotes: Sequence[str]) -> float:

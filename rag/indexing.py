@@ -42,7 +42,7 @@ from tqdm import tqdm
 
 from rag.chunking import chunk_documents, sentence_spans
 from rag.embedding import Embedder
-from rag.ingest import assign_ids, file_documents
+from rag.ingest import INGEST_VERSION, assign_ids, file_documents
 from rag.ingest.load import LoadError, extract_text, file_sha256, find_files, read_bytes
 from rag.schema import Chunk, Document, Element, Heading, Sentence
 from rag.settings import Settings
@@ -351,6 +351,8 @@ def build_index(
         ids = assign_ids(files, paths)
         previous = None if rebuild else _reusable(index_dir, settings, embedder)
         old_parts = _parts_by_source(previous) if previous else {}
+        # Files read by an older ingest are read again; their unchanged texts keep their vectors.
+        reread = previous is not None and previous.manifest.get("ingest_version") != INGEST_VERSION
 
         parts: list[_FilePart] = []
         new_parts: list[_FilePart] = []
@@ -363,7 +365,7 @@ def build_index(
                 data = read_bytes(file)
                 digest = hashlib.sha256(data).hexdigest()
                 old = old_parts.get(source)
-                if old is not None and old.sha256 == digest and old.base_id == ids[file]:
+                if old is not None and old.sha256 == digest and old.base_id == ids[file] and not reread:
                     parts.append(old)
                     counts["unchanged"] += 1
                     continue
@@ -505,6 +507,7 @@ def _write_version(
             "format_version": FORMAT_VERSION,
             "model": _model_entry(embedder),
             "chunking": _chunking_entry(settings),
+            "ingest_version": INGEST_VERSION,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "counts": {
                 "sources": len(parts),

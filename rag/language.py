@@ -244,5 +244,132 @@ YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
 # Words an issuer's name is often said without: "四川省人民政府办公厅" is "四川省政府办公厅",
 # "中华人民共和国教育部" is "教育部".
 ISSUER_OPTIONAL = ("中华人民共和国", "人民")
+# The short names the central organs go by: "中办国办印发的意见" names a document of the
+# 中共中央办公厅 and the 国务院办公厅.
+ORGAN_ABBREVIATIONS = {"中共中央办公厅": "中办", "国务院办公厅": "国办", "中共中央": "党中央", "全国人民代表大会常务委员会": "全国人大常委会"}
 # Brackets a 发文字号's year is typed in, all read as 〔〕.
 DOC_NUMBER_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕"})
+
+# --------------------------------------------------------------------------------------
+# Questions (rag.questions): what a question asks for, and what it asks about
+# --------------------------------------------------------------------------------------
+
+# A quote or passage pasted into a question: 「…」 (or “…” of at least a clause).
+PASTED = re.compile(r"「(.+?)」", re.DOTALL)
+# Asking where a pasted sentence comes from, or for its exact wording.
+QUOTE_ASK = re.compile(r"出自|出处|原话|原文|原句|哪篇|哪份(?:文件|报告)?(?:里|中)?(?:说|提)|哪里说|谁说")
+# Asking for passages saying something similar to a pasted one.
+SIMILAR_ASK = re.compile(r"类似|相似|相近|相同|同样的|差不多|一样的")
+# Asking to set several documents, places or years side by side.
+COMPARE_ASK = re.compile(r"对比|比较|相比|异同|有何不同|有什么不同|什么不同|区别|差异|分别|各自|各是|各有|各为|都提到|都是")
+# Asking how something changed over time.
+CHANGE_ASK = re.compile(r"变化|演变|前后|有何调整|怎么调整|哪些调整|调整了|从.{1,12}到|增加了多少|提高了多少|下降了|减少了多少|历年|趋势")
+# The change words that decide the intent even with one year ("怎样的变化趋势").
+CHANGE_STRONG = re.compile(r"变化|演变|趋势|有何调整|怎么调整|哪些调整")
+# Asking which places do something.
+PLACES_ASK = re.compile(
+    r"哪些(?:地方|地区|省份?|城市|市|县|区)|哪几个(?:地方|地区|省|市|县)|哪里(?:提出|开展|实施|建设)"
+    r"|(?:各地|各省|各市|多地)(?:是|都|分别)?(?:如何|怎样|怎么|有哪些)"
+)
+# Asking what was done or required (the answer is a list of measures, best read in the
+# document's own outline).
+MEASURES_ASK = re.compile(
+    r"如何|怎样|怎么(?:做|办|推进|落实|解决|保障|加强|开展|安排)|哪些[\u4e00-\u9fff]{0,3}?(?:做法|措施|举措|经验|办法|工作|要求|安排|任务|规定|政策|部署|内容|方面|路径|途径)"
+    r"|哪几(?:条|项|个方面)|采取了|部署了|提出了哪些|做了哪些|有何要求|什么要求|什么措施|什么办法|什么举措|什么安排|什么规定"
+    r"|(?:做法|措施|举措|经验|办法|要求|安排)(?:有|是)哪些"
+)
+# Asking what a term means.
+DEFINITION_ASK = re.compile(r"是什么意思|什么意思|指什么|是指什么|什么是|含义|定义|具体指|内涵|是什么计划|是什么工程")
+# Asking for an amount: a count, a share, a sum, a duration ("几" but not "哪几", "几乎").
+QUANTITY_ASK = re.compile(r"多少|(?<!哪)几(?!乎)|多大|多高|多长|多久|多远|多重|百分之几|比例|比重|占比|增速|增幅")
+# Asking for a date or deadline.
+DATE_ASK = re.compile(r"什么时候|何时|哪一年|哪年|哪一天|哪天|几月|几号|日期|什么时间|时间节点|时间点|期限|截止|最后期限|之前|以前")
+# Asking for a name: a person, an organ, a platform, a programme.
+NAME_ASK = re.compile(r"谁|哪个(?:部门|单位|机构|司|平台|组织|网站|计划|工程|项目)|哪家|由哪|什么(?:部门|单位|机构|平台|名称|名字)|叫什么|哪一级")
+# Asking for several items at once.
+LIST_ASK = re.compile(r"哪些|哪几|有什么|分别|各是|和.{1,10}各")
+# The unit a question asks its number in, by family: the answer must print a number in
+# one of the families whose question words appear ("多少亿元" is money, "比例" a share,
+# "多长时间" a duration). A share is asked before money: "经费占…的比重是多少" wants a %.
+UNIT_FAMILIES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("share", re.compile(r"比例|比重|占比|百分之|百分比|(?<!效)率(?!先).{0,4}?(?:多少|几)|增速|增幅|增长.{0,8}(?:多少|几)|强度"),
+     r"%|％|个百分点|成|‰"),
+    ("money", re.compile(
+        r"多少(?:万亿|亿|万)?元|多少钱|几(?:万亿|亿|万)元|(?:资金|经费|投资|预算)(?:(?!比例|比重|占比).){0,6}多少|多少(?:资金|经费|投资)"),
+     r"万亿元|亿元|万元|千元|元"),
+    ("people", re.compile(r"多少(?:万)?(?:人|名|位)|几(?:万)?(?:人|名|位)|人数|多少(?:学生|教师|老师|干部)"),
+     r"万人|人次|人|名|位"),
+    ("time", re.compile(r"多长时间|多久|几年|多少年|几个月|多少天|几天|多少(?:分钟|小时|学时|课时)|几(?:分钟|小时|学时|课时)|频次|每隔"),
+     r"年|个月|月|周|天|日|小时|分钟|学时|课时|次"),
+    ("credit", re.compile(r"(?:多少|几)(?:个)?学分"), r"学分"),
+    ("length", re.compile(r"(?:多少|几)(?:万)?(?:公里|千米|米)|里程"), r"万公里|公里|千米|米"),
+    ("count", re.compile(r"(?:多少|(?<!哪)几)(?:个|所|项|家|类|批|期|次|节|门|条|座|套|部|本|件|支|处|级)(?!学分|百分点|月|小时|学时)"),
+     r"个|所|项|家|类|批|期|次|节|门|条|座|套|部|本|件|支|处|级|余个|多个"),
+)
+# "多少名校长或名师工作室": an amount asked of several things, each maybe in its own unit.
+MIXED_AMOUNTS = re.compile(r"(?:多少|几)[\u4e00-\u9fff]{1,8}?(?:或|和|及|、)")
+# A change asked as a list ("有哪些调整"), not as a description ("有什么变化").
+LIST_OF_CHANGES = re.compile(r"哪些|哪几")
+# A number as documents print it, Arabic or Chinese ("7000", "4.06", "三", "两", "二十"); a lone
+# "一" is an article ("一批", "一项"), not a count.
+NUMBER = r"(?:\d+(?:[.,．]\d+)?|[二三四五六七八九十两百千万〇零半][一二三四五六七八九十两百千万〇零半]*|一[一二三四五六七八九十两百千万〇零半]+)"
+# A year naming a document of a kind: "2019年国务院政府工作报告", "2016年的美育意见".
+DOCUMENT_YEAR = re.compile(
+    rf"(?:(?:19|20)\d{{2}}年(?:和|与|、|及|以及)?)+(?:的|度|印发的|发布的)?《?[{CJK}]{{0,14}}?(?:{'|'.join(word for word, _ in KINDS)})"
+)
+# Words that frame a question but say nothing about its subject; they are not terms the
+# evidence must contain.
+QUESTION_WORDS = frozenset(
+    {
+        "提出", "提到", "规定", "要求", "明确", "强调", "指出", "部署", "安排", "措施", "举措", "做法", "办法", "工作",
+        "方面", "哪些", "什么", "多少", "如何", "怎样", "怎么", "是否", "有没有", "分别", "各自", "具体", "主要", "一下",
+        "当年", "今年", "那份", "这份", "该份", "文件", "部分", "一节", "里面", "其中", "有关", "相关", "哪份", "哪个",
+        "哪一", "哪里", "说法", "内容", "情况", "问题", "规划", "给出", "定为", "定在", "定了", "多大", "多高", "多长",
+        "多久", "时间", "时候", "目标", "标准", "对于", "关于", "针对", "怎么样", "为何", "为什么", "采取", "做了", "提了",
+        "原文", "原话", "出自", "出处", "这句", "这句话", "类似", "相似", "其他", "别的", "地方", "文件中", "报告", "意见",
+        "通知", "方案", "讲话", "说", "讲", "谈", "能", "拿到", "达到", "至少", "最少", "最多", "每位", "每个",
+        "各地", "各省", "各市", "之前", "以前", "什么样", "哪几", "几个", "几条", "几项", "长时间", "多长时间", "一共", "总共", "相近", "差不多", "意思", "有何", "哪篇", "份文件",
+        "大概", "大约", "给", "定", "的", "了", "吗", "呢",
+    }
+)
+# A section a question points into: "在“工作要求”部分", "组织保障部分", "保障措施里".
+SECTION_ASK = re.compile(r"[“\"『]([^”\"』]{2,20})[”\"』](?:部分|一节|一章|这部分|里|中)|(?:^|的|在)((?:(?!的|在)[\u4e00-\u9fff]){2,6}?)(?:部分|一节|一章)")
+# Words a 发文字号 found in a question may be glued to: "和国办发〔2015〕71号", "按照教体艺〔2014〕1号".
+DOC_NUMBER_PREFIX = re.compile(r"^(?:和|与|及|或|、|以及|按照|根据|依据|对照|落实|贯彻)+")
+# Words ending an organ's name in a question ("教育部", "四川省政府办公厅", "中办"): a jieba word
+# ending so (or tagged as an organisation) is an organ, joined with the place before it.
+ORGAN_WORD = re.compile(r"(?:部|厅|局|委员会|教委|政府|办公厅|办公室|中央|国务院|中办|国办)$")
+# Words ending like an organ that name none ("干部" ends in 部, "内部", "全部", "结局").
+NOT_ORGANS = frozenset(
+    {
+        "干部", "内部", "全部", "外部", "局部", "部分", "基层干部", "结局", "格局", "布局", "大局", "开局", "当局", "书局",
+        "委屈", "委托",
+    }
+)
+# The 56 peoples an autonomous place is named with ("广西壮族自治区", "黔东南苗族侗族自治州"):
+# the place's short name is what is left without them.
+ETHNIC_GROUPS = (
+    "维吾尔族", "哈萨克族", "柯尔克孜族", "塔吉克族", "乌孜别克族", "鄂温克族", "鄂伦春族", "达斡尔族", "塔塔尔族", "俄罗斯族",
+    "土家族", "蒙古族", "朝鲜族", "布依族", "哈尼族", "傈僳族", "仫佬族", "毛南族", "仡佬族", "撒拉族", "锡伯族", "普米族",
+    "阿昌族", "德昂族", "保安族", "裕固族", "独龙族", "赫哲族", "门巴族", "珞巴族", "基诺族", "纳西族", "景颇族", "东乡族",
+    "拉祜族", "佤族", "畲族", "高山族", "水族", "土族", "羌族", "怒族", "京族", "苗族", "侗族", "壮族", "回族", "藏族",
+    "彝族", "瑶族", "白族", "傣族", "黎族", "满族", "汉族", "维吾尔",
+)
+# China's province-level divisions by the short names questions use: a word jieba tags as
+# a place counts as one when it is one of these, ends with an administrative suffix, or is
+# a place the library's titles name (jieba also tags common words such as "入园" as places).
+PROVINCES = frozenset(
+    {
+        "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
+        "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
+        "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+    }
+)
+# Common nouns jieba tags as places; a question naming them names no place.
+NOT_PLACES = frozenset(
+    {
+        "新建", "普及", "城镇", "城乡", "农村", "乡村", "城市", "基层", "边疆", "中西部", "东部", "西部", "中部", "东北", "地方",
+        "全国", "全省", "全市", "我国", "中国", "国家", "国内", "海外", "境外", "省里", "市里", "县里", "两省", "两市",
+        "各地", "普通高中",
+    }
+)

@@ -21,6 +21,7 @@ from rag.chunking import sentence_spans
 from rag.embedding import Embedder
 from rag.indexing import Index
 from rag.locating import Locator
+from rag.questions import ORGAN_PLACE, short_place
 from rag.schema import Chunk, Document, Hit, Match
 from rag.settings import Settings
 from rag.stores import tokenize, word_bounds
@@ -33,6 +34,12 @@ MAX_OVERLAP = 0.5
 QUOTED = re.compile(r"[「“『]([^」”』]+)[」”』]")
 MIN_QUOTED = 6
 MIN_QUOTED_SHARE = 0.5
+# Similar passages (benchmarks/similar.py): at most this many from one document; how much
+# shared character pairs add to a sentence's cosine; for how many sentences (times
+# `candidates`) per sentence of the passage the pairs are compared.
+SIMILAR_PER_DOCUMENT = 2
+SHARED_PAIRS_WEIGHT = 0.3
+SHORTLIST = 4
 # A pasted passage located with at least this similarity (even edited a little) is taken to come from that
 # document, which `similar` then leaves out.
 OWN_SIMILARITY = 0.75
@@ -56,37 +63,53 @@ class Retriever:
 
     def similar(self, passage: str, k: int = 10) -> list[Hit]:
         """Passages of OTHER documents that say something similar to `passage` (a text,
-        or a chunk id for "more like this"), best first, one per document, each scored
-        by its cosine similarity to the passage. The passage's own document is left out.
+        or a chunk id for "more like this"), best first, at most two per document, each
+        scored by its cosine similarity to the passage. The passage's own document (the one
+        it is found in most closely) is left out; the same words in another document are
+        the closest match there is.
 
         A pasted passage usually packs several measures; another report may match just
         one of them in a single sentence. So besides the hybrid rankings of the whole
-        passage, chunks are also ranked by their best match with any of its sentences
-        (benchmarks/retrieval.py compares the variants)."""
+        passage, chunks are also ranked by their best sentence's match with any sentence of
+        the passage (benchmarks/similar.py compares the variants)."""
         row = self._rows.get(passage.strip())
         if row is not None:
             text, own = self.index.chunks[row].text, {self.index.chunks[row].doc_id}
         else:
             text = passage
-            own = {m.doc_id for m in self.locate(passage, k=5) if m.similarity >= OWN_SIMILARITY}
+            found = self.locate(passage, k=1)
+            own = {found[0].doc_id} if found and found[0].similarity >= OWN_SIMILARITY else set()
         others = [d for d in self.index.documents if d not in own]
         if not text.strip() or not others:
             return []
         rankings = self.rankings(text, others, named=False)
         rankings["sentences"] = self.sentence_ranking(text, others)
-        fused = fuse(rankings.values(), self.settings.rrf_k)
-        hits = [h for h in self.hits(fused, len(fused)) if squash(text) not in squash(h.text)]
+        hits = self.hits(fuse(rankings.values(), self.settings.rrf_k), self.settings.candidates)
         rows = np.asarray([self._rows[h.chunk_id] for h in hits], dtype=np.int64)
         cosine = self.index.dense.score(self.embedder.embed_query(text), rows).tolist()
-        return _one_per_document([replace(h, score=c) for h, c in zip(hits, cosine)])[:k]
+        return _per_document([replace(h, score=c) for h, c in zip(hits, cosine)], SIMILAR_PER_DOCUMENT)[:k]
 
     def sentence_ranking(self, text: str, doc_ids: Collection[str]) -> list[int]:
-        """Chunks of `doc_ids` by their best sentence's cosine with any sentence of `text`."""
+        """Chunks of `doc_ids` by their best sentence's match with any sentence of `text`:
+        the cosine, plus a share of the character pairs the two have in common (their Dice
+        coefficient: policy texts repeat each other's phrases, "采取对口联系、下乡巡教等多种
+        形式", which the cosine of two long sentences blurs). Pairs are compared for the
+        sentences closest in meaning only, so the cost does not grow with the library."""
         rows = self.sentence_rows_of(doc_ids)
+        if not len(rows):
+            return []
+        spans = sentence_spans(text) or [(0, len(text))]
         best: dict[int, float] = {}
-        for start, end in sentence_spans(text) or [(0, len(text))]:
-            scores = self.index.sentence_dense.score(self.embedder.embed_query(text[start:end]), rows)
-            for chunk, score in zip(self.index.sentence_chunk[rows].tolist(), scores.tolist()):
+        shortlist = min(len(rows), SHORTLIST * self.settings.candidates)
+        for start, end in spans:
+            wanted = char_pairs(squash(text[start:end]))
+            cosines = self.index.sentence_dense.score(self.embedder.embed_query(text[start:end]), rows)
+            for column in np.argpartition(-cosines, shortlist - 1)[:shortlist].tolist():
+                row = int(rows[column])
+                sentence = self.index.sentences[row]
+                own = char_pairs(squash(self.index.documents[sentence.doc_id].text[sentence.start : sentence.end]))
+                score = float(cosines[column]) + SHARED_PAIRS_WEIGHT * 2 * len(own & wanted) / max(1, len(own) + len(wanted))
+                chunk = int(self.index.sentence_chunk[row])
                 best[chunk] = max(score, best.get(chunk, -1.0))
         return sorted(best, key=lambda r: -best[r])[: self.settings.candidates]
 
@@ -212,16 +235,18 @@ class _Names:
     doc_id: str
     number: str
     organs: tuple[str, ...]
+    places: tuple[str, ...]  # the places of its organs: a weaker name ("浙江那份通知")
     year: str
     kind: str
 
 
 class DocumentNames:
     """Finds the documents a question names by their metadata, with how strongly: the
-    发文字号 (2), the issuer (1), and the year or kind when said with the issuer or with each
+    发文字号 (2), the issuer (1; 0.5 by its place alone, "四川省…的实施意见"), and the year or kind when said with the issuer or with each
     other ("教育部2019年的意见", "国办发〔2015〕71号文件", "2024年政府工作报告"). A year alone
     names nothing: questions ask about years far more often than they name a document by
-    one. An organ named inside a longer one ("国务院" in "国务院办公厅") or inside a word
+    one; a kind other than the document's ("…的报告" of a 通知) weakens the naming by 1. An
+    organ named inside a longer one ("国务院" in "国务院办公厅") or inside a word
     ("教育部" in "教育部门") does not count. The names are read once per index."""
 
     def __init__(self, documents: Iterable[Document]) -> None:
@@ -229,12 +254,8 @@ class DocumentNames:
             _Names(
                 d.doc_id,
                 squash(d.doc_number or "").translate(language.DOC_NUMBER_BRACKETS),
-                tuple(
-                    form
-                    for organ in re.split(r"[、\s]+", d.issuer or "")
-                    for form in dict.fromkeys([organ, *(organ.replace(w, "") for w in language.ISSUER_OPTIONAL)])
-                    if len(form) >= 2
-                ),
+                tuple(form for organ in _organs(d) for form in _organ_forms(organ) if len(form) >= 2),
+                tuple(dict.fromkeys(p for organ in _organs(d) if (m := ORGAN_PLACE.match(organ)) for p in (m.group(1), short_place(m.group(1))))),
                 (d.date or "")[:4],
                 d.kind or "",
             )
@@ -245,7 +266,8 @@ class DocumentNames:
         text = squash(query)
         numbers = text.translate(language.DOC_NUMBER_BRACKETS)
         years = set(language.YEAR.findall(text))
-        spans = {n.doc_id: {(at, at + len(f)) for f in n.organs if (at := text.find(f)) >= 0} for n in self.names}
+        kinds = {kind for word, kind in language.KINDS if word in text}
+        spans = {n.doc_id: {(at, at + len(f)) for f in (*n.organs, *n.places) if (at := text.find(f)) >= 0} for n in self.names}
         if any(spans.values()):  # only then is the query cut into words
             bounds = word_bounds(text)
             spans = {d: {s for s in found if s[0] in bounds and s[1] in bounds} for d, found in spans.items()}
@@ -253,13 +275,26 @@ class DocumentNames:
         named: dict[str, float] = {}
         for n in self.names:
             by_number = bool(n.number) and (n.number in numbers or n.number[n.number.find("〔") :] in numbers)
-            by_issuer = any(not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in every) for s in spans[n.doc_id])
+            said = [s for s in spans[n.doc_id] if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in every)]
+            by_issuer = 1.0 if any(text[a:b] in n.organs for a, b in said) else 0.5 if said else 0.0
             by_year = bool(n.year) and n.year in years
             by_kind = bool(n.kind) and n.kind in text
-            score = 2.0 * by_number + by_issuer + (by_year and (by_issuer or by_kind)) + 0.5 * (by_kind and (by_issuer or by_year))
+            other_kind = bool(n.kind) and bool(kinds) and n.kind not in kinds
+            score = 2.0 * by_number + by_issuer + (by_year and (by_issuer > 0 or by_kind)) + 0.5 * (by_kind and (by_issuer > 0 or by_year))
+            score -= other_kind and not by_number
             if score >= 1:
                 named[n.doc_id] = score
         return named
+
+
+def _organs(document: Document) -> list[str]:
+    return [o for o in re.split(r"[、\s]+", document.issuer or "") if o]
+
+
+def _organ_forms(organ: str) -> dict[str, None]:
+    """The ways a question may name an issuing organ: in full, without the words it is often
+    said without, or by its short name ("国办")."""
+    return dict.fromkeys([organ, *(organ.replace(w, "") for w in language.ISSUER_OPTIONAL), language.ORGAN_ABBREVIATIONS.get(organ, "")])
 
 
 def quoted_ranking(query: str, rows: list[int], chunks: list[Chunk]) -> list[int]:
@@ -282,12 +317,13 @@ def quoted_ranking(query: str, rows: list[int], chunks: list[Chunk]) -> list[int
     return sorted(share, key=lambda r: -share[r])
 
 
-def _one_per_document(hits: list[Hit]) -> list[Hit]:
-    """The first hit of each document: a list of similar passages should span reports."""
-    firsts: dict[str, Hit] = {}
+def _per_document(hits: list[Hit], most: int) -> list[Hit]:
+    """The first `most` hits of each document: a list of similar passages should span reports."""
+    kept: list[Hit] = []
     for hit in hits:
-        firsts.setdefault(hit.doc_id, hit)
-    return list(firsts.values())
+        if sum(h.doc_id == hit.doc_id for h in kept) < most:
+            kept.append(hit)
+    return kept
 
 
 def _rows(rows_by_doc: dict[str, np.ndarray], doc_ids: Collection[str]) -> np.ndarray:

@@ -20,6 +20,8 @@ DEFAULT_EXAMPLES = (
     "哪些地方提出要建设教育强市？",
     "「教育是强国建设、民族复兴之基」出自哪里？",
 )
+# The answer thresholds `rag calibrate` fitted, per embedding model.
+DEFAULT_CALIBRATION = PROJECT_ROOT / "calibration.json"
 DEFAULT_MODEL_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-policy" / "models"
 
 
@@ -45,6 +47,11 @@ def _env_number(name: str, default: _N) -> _N:
     except ValueError:
         kind = "a whole number" if isinstance(default, int) else "a number"
         raise SettingsError(f"{name} must be {kind}, got {value!r}") from None
+
+
+def _env_optional_number(name: str) -> float | None:
+    """A float setting that may be left unset."""
+    return _env_number(name, 0.0) if os.environ.get(name) else None
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -98,9 +105,11 @@ class Settings:
     # rank fusion constant (larger flattens the rank curve).
     candidates: int = 50
     rrf_k: int = 60
-    # Answering abstains when no sentence has at least this cosine with the question.
-    # Calibrated for the default model (docs/benchmarks.md); another model needs its own.
-    min_answer_score: float = 0.875
+    # Answering abstains unless a sentence reaches this support (its cosine with the
+    # question plus a share of its term coverage). Unset, it comes from the `calibration`
+    # file, written by `rag calibrate GOLD.jsonl` for each model (see rag/calibration.py).
+    min_answer_support: float | None = None
+    calibration: Path = DEFAULT_CALIBRATION
     # Optional OpenAI-compatible chat endpoint that writes answers (e.g. Ollama at
     # http://127.0.0.1:11434/v1); without it answers are extractive.
     llm_base_url: str | None = None
@@ -148,7 +157,8 @@ class Settings:
             hnsw_threshold=_env_number("RAG_HNSW_THRESHOLD", d.hnsw_threshold),
             candidates=_env_number("RAG_CANDIDATES", d.candidates),
             rrf_k=_env_number("RAG_RRF_K", d.rrf_k),
-            min_answer_score=_env_number("RAG_MIN_ANSWER_SCORE", d.min_answer_score),
+            min_answer_support=_env_optional_number("RAG_MIN_ANSWER_SUPPORT"),
+            calibration=Path(os.environ.get("RAG_CALIBRATION") or d.calibration),
             llm_base_url=os.environ.get("RAG_LLM_BASE_URL") or None,
             llm_model=os.environ.get("RAG_LLM_MODEL") or d.llm_model,
             llm_api_key=os.environ.get("RAG_LLM_API_KEY") or None,
@@ -160,6 +170,12 @@ class Settings:
             query_max_chars=_env_number("RAG_QUERY_MAX_CHARS", d.query_max_chars),
             auth=_env_auth("RAG_AUTH"),
         )
+
+    def answer_threshold(self) -> float:
+        """The support an answer needs: the value set, else the one calibrated for the model."""
+        from rag.calibration import load
+
+        return self.min_answer_support if self.min_answer_support is not None else load(self.calibration, self.model).min_support
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced; `None` values (unset CLI flags) are ignored."""

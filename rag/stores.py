@@ -51,6 +51,23 @@ def tokenize(text: str) -> list[str]:
     return [w for w in words if w not in STOP_WORDS and _HAS_WORD.search(w)]
 
 
+def tagged_words(text: str) -> list[tuple[str, str]]:
+    """jieba's words of `text` with their part-of-speech tags ("ns" a place, "nt" an organisation)."""
+    _jieba()
+    import jieba.posseg
+
+    return [(w, t) for w, t in jieba.posseg.lcut(text)]
+
+
+def dictionary_tag(word: str) -> str | None:
+    """The part of speech jieba's dictionary gives `word` (None for a word it does not list)."""
+    _jieba()
+    import jieba.posseg
+
+    tag = jieba.posseg.dt.word_tag_tab.get(word)
+    return str(tag) if tag is not None else None
+
+
 def word_bounds(text: str) -> set[int]:
     """The offsets in `text` where jieba's words begin or end: a name found in a question
     counts only on these ("教育部" is in "教育部门" but not one of its words)."""

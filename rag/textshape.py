@@ -7,8 +7,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rag.language import CN_DATE, DATE, DATE_LINE, HEADING_STYLES, ORGAN, ORGANS, PROSE_MARKS
+from rag.language import CN_DATE, DATE, DATE_LINE, FINAL_MARKS, HEADING_STYLES, ORGAN, ORGANS, PROSE_MARKS
 
+# A sentence without commas this long is a paragraph, not a run-in heading ("（一）指导思想。").
+SHORT_PARAGRAPH = 20
 _CN_DIGITS = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 
 
@@ -62,6 +64,14 @@ def _cn_number(text: str) -> int:
 def is_prose(line: str) -> bool:
     """Running text: long enough and punctuated like sentences."""
     return len(line) >= 40 and any(c in PROSE_MARKS for c in line)
+
+
+def is_paragraph(line: str) -> bool:
+    """Body text: running text, or a shorter sentence ending like one ("各县要成立工作专班，
+    明确分管领导。"); a heading never ends with a full stop and a comma inside."""
+    return is_prose(line) or (
+        line[-1:] in FINAL_MARKS and (any(c in "，,；;" for c in line) or len(line) >= SHORT_PARAGRAPH)
+    )
 
 
 def is_heading_like(line: str, max_len: int = 40) -> bool:

@@ -70,21 +70,25 @@ def test_fact_question_cites_the_sentence_with_the_figure(engine: Engine) -> Non
 
 
 def test_paraphrased_question_is_answered_from_meaning(engine: Engine) -> None:
-    answer = engine.ask("北川的老师一年要进修多长时间？")
+    # 老师 for 教师, "多长时间" for "不少于72学时": only 培训 is the document's own word.
+    answer = engine.ask("北川的老师每年要培训多长时间？")
     assert not answer.abstained
     assert "72学时" in answer.citations[0].text
 
 
-def test_measures_question_cites_several_sentences_of_one_report_in_reading_order(engine: Engine) -> None:
+def test_measures_question_answers_from_the_section_it_is_about(engine: Engine) -> None:
     answer = engine.ask("清河县是怎样推进城乡教师交流轮岗的？")
     assert not answer.abstained
     assert_cited_exactly(engine, answer)
-    assert len(answer.citations) >= 2
     assert {c.doc_id for c in answer.citations} == {"qinghe"}
+    # The section's heading frames the answer; its sentences are cited in reading order,
+    # the heading itself and the next section (教师待遇) are not.
+    assert "「一、推进城乡教师交流轮岗」" in answer.text
     starts = [c.start for c in answer.citations]
     assert starts == sorted(starts)
     cited = "".join(c.text for c in answer.citations)
     assert "85名" in cited and "26名校长" in cited
+    assert "推进城乡教师交流轮岗" not in cited and "500元" not in cited
 
 
 def test_question_over_two_places_is_grouped_by_document(engine: Engine) -> None:
@@ -145,7 +149,7 @@ def test_similar_leaves_out_the_pasted_passages_own_report(engine: Engine) -> No
     hits = engine.similar(passage, k=5)
     assert hits
     assert all(h.doc_id != "qinghe" for h in hits)
-    assert len({h.doc_id for h in hits}) == len(hits)  # one passage per report
+    assert max(sum(h.doc_id == d for h in hits) for d in {h.doc_id for h in hits}) <= 2  # at most two per report
     assert all(-1.0 <= h.score <= 1.0 for h in hits)
     for hit in hits:
         assert engine.index.documents[hit.doc_id].text[hit.start : hit.end] == hit.text

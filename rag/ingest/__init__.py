@@ -31,7 +31,11 @@ from rag.textshape import lines_of
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["FileReport", "Removal", "assign_ids", "file_documents", "load_documents", "understand"]
+# Bump when ingest reads files differently (structure, elements, cleaning): an index built
+# by an older ingest reads every file again (texts that did not change keep their vectors).
+INGEST_VERSION = 2
+
+__all__ = ["INGEST_VERSION", "FileReport", "Removal", "assign_ids", "file_documents", "load_documents", "understand"]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from itertools import pairwise
 from rag import language as P
 from rag.ingest.fields import meta_fields
 from rag.ingest.ledger import Removal
-from rag.textshape import is_prose
+from rag.textshape import is_heading_like, is_prose
 
 _CJKISH = f"{P.CJK}{P.CJK_PUNCT}"
 _ASCII_PUNCT = ",.;:!?)"
@@ -192,6 +192,12 @@ def _enumerated(line: str) -> bool:
     return any(pattern.match(line) for _, _, pattern in P.HEADING_STYLES)
 
 
+def _stands_alone(previous: str, line: str) -> bool:
+    """Lines a wrap never joins: a heading opening the next line, a 主送机关 ("各县（区）教育局："),
+    or a 标题 ("…关于…的通知") ending the previous one; 公文 print each on a line of its own."""
+    return _enumerated(line) or bool(P.RECIPIENT.match(line)) or bool(P.TITLE_SHAPE.match(previous) and is_heading_like(previous, P.HEADING_MAX_CHARS))
+
+
 def _join_broken_lines(lines: list[Line]) -> list[Line]:
     """Join a line that stops mid-sentence with the line that continues it (page and wrap
     breaks). A line is wrapped when its last physical piece fills the page's width."""
@@ -203,7 +209,7 @@ def _join_broken_lines(lines: list[Line]) -> list[Line]:
         wrapped = bool(wrap_width) and len(last_piece) >= wrap_width and bool(previous) and previous[-1] not in P.SENTENCE_END
         if not line.text and previous and (previous[-1] in _CONTINUES or wrapped):
             continue  # a page break inside a sentence, not a paragraph break
-        if line.text and previous and (wrapped or _is_unfinished(previous)) and not _enumerated(line.text):
+        if line.text and previous and (wrapped or _is_unfinished(previous)) and not _stands_alone(previous, line.text):
             joined[-1] = Line(joined[-1].no, _glue(previous, line.text))
         else:
             joined.append(line)

@@ -22,7 +22,17 @@ from rag.ingest.headings import find_headings
 from rag.ingest.ledger import Removal
 from rag.ingest.load import CELL_SEPARATOR, TITLE_RANK, Hints
 from rag.schema import Element, Heading
-from rag.textshape import Line, find_date, heading_rank, is_heading_like, is_organ_line, is_prose, lines_of, squash
+from rag.textshape import (
+    Line,
+    find_date,
+    heading_rank,
+    is_heading_like,
+    is_organ_line,
+    is_paragraph,
+    is_prose,
+    lines_of,
+    squash,
+)
 
 # Element kinds, in the order they appear in a 公文 (see `Element`).
 ELEMENT_KINDS = (
@@ -208,7 +218,7 @@ class _Reader:
         for i, line in enumerate(self.lines):
             if i in self.meta_rows or L.RECIPIENT.match(line.text) or self.hints.rank(line.text) == TITLE_RANK:
                 continue
-            if is_prose(line.text) and not L.DELIVERED.match(line.text) and not L.DATELINE.match(line.text):
+            if is_paragraph(line.text) and not L.DELIVERED.match(line.text) and not L.DATELINE.match(line.text):
                 return i
         return len(self.lines)
 
@@ -366,9 +376,22 @@ class _Reader:
                 self.roles[i] = "dateline"
                 self._date(find_date(text), "dateline", i)
 
+    def _last_paragraph(self) -> int:
+        """The last line of body text: a paragraph that is no metadata and no 版记 line (抄送,
+        印发, 附件说明), which sentence punctuation would make look like one."""
+        closing = (L.COPY_TO, L.PRINTED, L.ATTACHMENT)
+        return max(
+            (
+                i
+                for i, line in enumerate(self.lines)
+                if is_paragraph(line.text) and i not in self.meta_rows and not any(p.match(line.text) for p in closing)
+            ),
+            default=-1,
+        )
+
     def _closing_elements(self) -> None:
         """After the last paragraph: 附件说明, 署名, 成文日期, a news dateline, 抄送, 印发."""
-        last_prose = max((i for i, line in enumerate(self.lines) if is_prose(line.text) and i not in self.meta_rows), default=-1)
+        last_prose = self._last_paragraph()
         in_attachments = False
         for i in range(max(last_prose - 1, self.first_body), len(self.lines)):
             if i in self.roles or i in self.meta_rows:
@@ -398,7 +421,7 @@ class _Reader:
     def _trailing_labels(self) -> None:
         """A document cannot end on a heading: short unpunctuated lines after the last
         paragraph that are no 公文 element are leftovers of the page (ads, widget labels)."""
-        last_prose = max((i for i, line in enumerate(self.lines) if is_prose(line.text)), default=-1)
+        last_prose = self._last_paragraph()
         if last_prose < 0:
             return
         for i in range(last_prose + 1, len(self.lines)):
@@ -481,9 +504,10 @@ class _Reader:
 
 def _part_of_title(title: str, text: str) -> bool:
     """Is this line (part of) the title a split gave its document? A speech set's title
-    joins the speaker and the headline; a part's title is its opening words."""
+    joins the speaker and the headline; a part's title is its opening words, and a line of
+    running text that only opens with them stays body text."""
     whole, line = re.sub(r"[:：]", "", squash(title)), re.sub(r"[:：]", "", squash(text))
-    return len(line) >= 4 and (line in whole or line.startswith(whole))
+    return len(line) >= 4 and (line in whole or (line.startswith(whole) and not is_prose(text)))
 
 
 def _is_note(text: str) -> bool:
