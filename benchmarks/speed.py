@@ -27,11 +27,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from rag.answering import pasted_text
 from rag.embedding import Embedder
 from rag.engine import Engine, load_embedder
 from rag.evaluation import load_gold
 from rag.indexing import build_index, embedding_text, open_index
+from rag.questions import pasted_text
 from rag.schema import Chunk, Sentence
 from rag.settings import Settings
 

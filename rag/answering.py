@@ -65,8 +65,6 @@ PLACE_MENTIONS = 2
 LABEL_LENGTH = 32
 # Two sentences sharing this share of their character pairs say the same thing.
 DUPLICATE_SHARE = 0.6
-# A date or deadline as sentences print one ("2025年7月10日", "9月底前", "到2018年").
-DATE_SAID = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|[一二三四五六七八九十\d]{1,2}月(?:底|初|中旬|上旬|下旬)|年底|年前|月底")
 
 
 def _number_pattern(units: str) -> re.Pattern[str]:
@@ -97,12 +95,6 @@ class Candidate:
     def support(self) -> float:
         """How well it answers: the cosine, raised by its coverage of the question's terms."""
         return self.cosine + COVERAGE_WEIGHT * self.coverage
-
-
-def pasted_text(question: str) -> str | None:
-    """The passage or quote between 「」 in a question, if any."""
-    found = language.PASTED.search(question)
-    return found.group(1).strip() if found else None
 
 
 class Answerer:
@@ -489,7 +481,7 @@ class Answerer:
         if asked.answer_type == "number":
             return bool(units) if asked.units else bool(ANY_NUMBER.search(text) or re.search(language.NUMBER, text))
         if asked.answer_type == "date":
-            return bool(DATE_SAID.search(text))
+            return bool(language.DATE_SAID.search(text))
         return True
 
     def _in_group(self, candidate: Candidate, group: str) -> bool:

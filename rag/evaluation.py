@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
-from rag.answering import pasted_text
 from rag.calibration import Sample
+from rag.questions import pasted_text
 from rag.textshape import squash
 
 if TYPE_CHECKING:

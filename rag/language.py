@@ -284,6 +284,8 @@ DEFINITION_ASK = re.compile(r"是什么意思|什么意思|指什么|是指什�
 QUANTITY_ASK = re.compile(r"多少|(?<!哪)几(?!乎)|多大|多高|多长|多久|多远|多重|百分之几|比例|比重|占比|增速|增幅")
 # Asking for a date or deadline.
 DATE_ASK = re.compile(r"什么时候|何时|哪一年|哪年|哪一天|哪天|几月|几号|日期|什么时间|时间节点|时间点|期限|截止|最后期限|之前|以前")
+# A date or deadline as an answer sentence prints one ("2025年7月10日", "9月底前", "到2018年").
+DATE_SAID = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|[一二三四五六七八九十\d]{1,2}月(?:底|初|中旬|上旬|下旬)|年底|年前|月底")
 # Asking for a name: a person, an organ, a platform, a programme.
 NAME_ASK = re.compile(r"谁|哪个(?:部门|单位|机构|司|平台|组织|网站|计划|工程|项目)|哪家|由哪|什么(?:部门|单位|机构|平台|名称|名字)|叫什么|哪一级")
 # Asking for several items at once.

@@ -95,7 +95,7 @@ def analyze(text: str, weight: Callable[[str], float] | None = None, known_place
     """Read `text` (see the module docstring); `weight` gives a term's weight (the index's
     IDF), by default every term weighs 1; `known_places` are place names (say, from the
     library's titles) that count as places even where jieba does not tag them so."""
-    pasted = _pasted(text)
+    pasted = pasted_text(text)
     asked = language.PASTED.sub("「」", text) if pasted else text  # the pasted text is data, not the question
     named_places = _place_words(asked, known_places)
     places = tuple(dict.fromkeys(short_place(w) for w in named_places))
@@ -121,7 +121,8 @@ def _asking(word: str) -> bool:
     return bool(ASKING.search(word)) or all(c.isdigit() or c in COUNTING for c in word)
 
 
-def _pasted(text: str) -> str | None:
+def pasted_text(text: str) -> str | None:
+    """The passage or quote pasted between 「」 in a question, if any."""
     found = language.PASTED.search(text)
     return found.group(1).strip() or None if found else None
 
