@@ -33,6 +33,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -113,7 +114,10 @@ class Answerer:
         self.known_places = frozenset(p for places in self.title_places.values() for p in places)
         self.labels = {d.doc_id: _label_spans(d) for d in documents}
         self._starts: dict[str, list[int]] = {}  # each document's sentence starts, in row order
-        self._mentions: dict[tuple[str, str], int] = {}  # how often a document names a place
+        self._place_counts: dict[tuple[str, str], int] = {}  # how often a document names a place
+        # How strongly a question names each document, read once per question text (scope,
+        # analysis and answer shapes all ask).
+        self._naming = lru_cache(maxsize=256)(retriever.names.run)
 
     def analyze(self, question: str) -> Question:
         """The question as `rag.questions` reads it, terms weighted by this index's IDF. A
@@ -183,7 +187,7 @@ class Answerer:
         number. A weaker naming ("浙江那份通知" when the library's notices say no issuer)
         only ranks documents in retrieval. A comparison naming one document clearly and
         the other by year or place alone is answered by its years or places."""
-        strength = self.retriever.names.run(asked.text)
+        strength = self._naming(asked.text)
         top = max(strength.values(), default=0.0)
         return {d for d, s in strength.items() if (s == top and s >= CLEAR_NAMING) or s >= 2}
 
@@ -303,7 +307,7 @@ class Answerer:
         document = self.index.documents[supported[0].doc_id]
         options: list[tuple[float, int, Section]] = []
         for c in [c for c in supported if c.doc_id == document.doc_id][:3]:
-            for depth, heading in enumerate(_chain(document, c.start)):
+            for depth, heading in enumerate(document.heading_chain(c.start)):
                 options.append((coverage(asked, heading.title, document.title), depth, Section.of(document, heading)))
             lead = self._lead(c.row)
             if lead is not None:
@@ -408,7 +412,7 @@ class Answerer:
         if sentence.start == 0 or any(s <= sentence.start and sentence.end <= e for s, e in self.labels[sentence.doc_id]):
             return True
         text = squash(document.text[sentence.start : sentence.end])
-        if text == squash(document.title) or self._lead(row) is not None and self._lead(row) == sentence:
+        if text == squash(document.title) or self._lead(row) == sentence:
             return True
         return heading_rank(text) is not None and len(text) <= LABEL_LENGTH and not ANY_NUMBER.search(text)
 
@@ -463,9 +467,9 @@ class Answerer:
         own = self.title_places[doc_id]
         if own:
             return any(place in o or o in place for o in own)
-        if (doc_id, place) not in self._mentions:
-            self._mentions[doc_id, place] = self.index.documents[doc_id].text.count(place)
-        return self._mentions[doc_id, place] >= PLACE_MENTIONS
+        if (doc_id, place) not in self._place_counts:
+            self._place_counts[doc_id, place] = self.index.documents[doc_id].text.count(place)
+        return self._place_counts[doc_id, place] >= PLACE_MENTIONS
 
     def _in_years(self, asked: Question, document: Document, context: str) -> bool:
         """Is one of the question's years the document's own, or said in the sentence's
@@ -558,18 +562,6 @@ def _mentions(document: Document, asked: Question) -> bool:
 def _of_year(document: Document, years: Collection[str]) -> bool:
     """Is the document dated (or titled) with one of the years?"""
     return any((document.date or "").startswith(y) or y in document.title for y in years)
-
-
-def _chain(document: Document, offset: int) -> list[Heading]:
-    """The headings in force at `offset`, outermost first."""
-    chain: list[Heading] = []
-    for heading in document.headings:
-        if heading.start > offset:
-            break
-        while chain and chain[-1].level >= heading.level:
-            chain.pop()
-        chain.append(heading)
-    return chain
 
 
 def _span(document: Document, heading: Heading) -> tuple[int, int]:

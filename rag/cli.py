@@ -22,7 +22,15 @@ from rag import calibration
 from rag.chunking import chunk_documents
 from rag.embedding import ModelError
 from rag.engine import Engine, index_corpus
-from rag.evaluation import GoldError, calibration_samples, evaluate_answers, evaluate_retrieval, load_gold, search_texts
+from rag.evaluation import (
+    GoldError,
+    GoldItem,
+    calibration_samples,
+    evaluate_answers,
+    evaluate_retrieval,
+    load_gold,
+    search_texts,
+)
 from rag.indexing import BadIndexError, current_version
 from rag.ingest import assign_ids, load_documents, understand
 from rag.ingest.load import LoadError, read_file
@@ -276,10 +284,7 @@ def evaluate(
 ) -> None:
     """Score a gold set: retrieval (hit@1, hit@5, MRR@10, evidence recall@5 per question
     type) and answers (citation evidence recall, abstention, quote top-1, similar recall@5)."""
-    with _user_errors():
-        items = [item for item in load_gold(gold) if split is None or item.split == split]
-    if not items:
-        _fail(f"no gold items{f' in split {split!r}' if split else ''} in {gold}")
+    items, _ = _gold_split(gold, split)
     engine = _open_engine(ctx.obj)
     scores = evaluate_retrieval(items, lambda item: search_texts(engine, item))
     rows = [{"type": name, "n": s.n, **{k: round(v, 4) for k, v in s.means().items()}} for name, s in scores.items()]
@@ -310,17 +315,9 @@ def calibrate(
     """Fit the answer threshold (the support a sentence needs) on a gold set's answerable
     and unanswerable questions and save it for the model in the calibration file."""
     settings: Settings = ctx.obj
-    with _user_errors():
-        items = load_gold(gold)
-    fitting = [item for item in items if split is None or item.split == split]
-    if not fitting:
-        _fail(f"no gold items{f' in split {split!r}' if split else ''} in {gold}")
+    fitting, held = _gold_split(gold, split)
     engine = _open_engine(settings)
-    samples = calibration_samples(items, engine)
-    kept = {item.id for item in fitting}
-    fitted_ids = [item.id for item in items if item.type not in ("quote", "similar")]
-    fit_samples = [s for s, i in zip(samples, fitted_ids) if i in kept]
-    held_out = [s for s, i in zip(samples, fitted_ids) if i not in kept]
+    fit_samples, held_out = calibration_samples(fitting, engine), calibration_samples(held, engine)
     thresholds = calibration.fit(fit_samples, f"{gold.name}{f' --split {split}' if split else ''}")
     with _user_errors():
         calibration.save(settings.calibration, settings.model, thresholds)
@@ -330,6 +327,17 @@ def calibrate(
             table.add_row(name, *calibration.summary(group, thresholds.min_support))
     console.print(table)
     typer.echo(f"min support {thresholds.min_support} for {settings.model} saved in {display_path(str(settings.calibration))}")
+
+
+def _gold_split(gold: Path, split: str | None) -> tuple[list[GoldItem], list[GoldItem]]:
+    """The gold items of `split` (all when None) and the others; a one-line error when there
+    are none or the file cannot be read."""
+    with _user_errors():
+        items = load_gold(gold)
+    chosen = [item for item in items if split is None or item.split == split]
+    if not chosen:
+        _fail(f"no gold items{f' in split {split!r}' if split else ''} in {gold}")
+    return chosen, [item for item in items if split is not None and item.split != split]
 
 
 def _is_local(host: str) -> bool:

@@ -103,7 +103,7 @@ def analyze(text: str, weight: Callable[[str], float] | None = None, known_place
     document_years = tuple(dict.fromkeys(y for m in language.DOCUMENT_YEAR.finditer(asked) for y in language.YEAR.findall(m.group(0))))
     doc_numbers = tuple(language.DOC_NUMBER_PREFIX.sub("", m.group(0)) for m in language.DOC_NUMBER.finditer(asked))
     organs = _organs(asked)
-    kinds = tuple(dict.fromkeys(kind for word, kind in language.KINDS if word in asked))
+    kinds = kinds_in(asked)
     section = _section(asked)
     intent = _intent(asked, pasted, places, years, organs)
     units = () if language.MIXED_AMOUNTS.search(asked) else tuple(f for f, ask, _ in language.UNIT_FAMILIES if ask.search(asked))
@@ -181,26 +181,33 @@ def _joined(text: str, names: tuple[str, ...]) -> bool:
     )
 
 
+def kinds_in(text: str) -> tuple[str, ...]:
+    """The 文种 a text names ("实施意见" is an 意见), as `language.KINDS` maps them."""
+    return tuple(dict.fromkeys(kind for word, kind in language.KINDS if word in text))
+
+
 def places_in(text: str) -> tuple[str, ...]:
     """The places a text (a title, an issuer) names, in their short form: any word jieba
     tags as a place (a title's places are what the library knows as places)."""
+    return tuple(dict.fromkeys(short_place(w) for w in _tagged_places(text)))
+
+
+def _tagged_places(text: str) -> list[str]:
+    """Words jieba tags as places (common nouns it mistags left out), and the places that
+    open the organs it tags ("浙江省政府" -> "浙江省")."""
     tagged = [w for w, tag in _tagged(text) if tag == "ns" and len(w) >= 2 and w not in language.NOT_PLACES]
-    tagged += [m.group(1) for w, tag in _tagged(text) if tag == "nt" and (m := ORGAN_PLACE.match(w))]
-    return tuple(dict.fromkeys(short_place(w) for w in tagged))
+    return tagged + [m.group(1) for w, tag in _tagged(text) if tag == "nt" and (m := ORGAN_PLACE.match(w))]
 
 
 def _place_words(text: str, known: Collection[str]) -> list[str]:
-    """The places a question names, as written: words jieba tags as places that have a
-    place's shape: an administrative suffix, a province's name, a place of the library's
-    titles, or a place in jieba's own dictionary (not one its word model guessed: "入园").
-    Known place names count too."""
+    """The places a question names, as written: tagged places that have a place's shape (an
+    administrative suffix, a province's name, a place of the library's titles, or a place in
+    jieba's own dictionary, not one its word model guessed: "入园"), and known place names."""
     tagged = [
         w
-        for w, tag in _tagged(text)
-        if tag == "ns" and len(w) >= 2 and w not in language.NOT_PLACES and not NUMBERED.match(w)
-        and (short_place(w) != w or w in language.PROVINCES or w in known or _listed_place(w))
+        for w in _tagged_places(text)
+        if not NUMBERED.match(w) and (short_place(w) != w or w in language.PROVINCES or w in known or _listed_place(w))
     ]
-    tagged += [m.group(1) for w, tag in _tagged(text) if tag == "nt" and (m := ORGAN_PLACE.match(w))]
     listed = [p for p in known if len(p) >= 2 and p in text and not any(p in w for w in tagged)]
     return sorted(dict.fromkeys([*tagged, *listed]), key=text.find)
 

@@ -21,7 +21,7 @@ from rag.chunking import sentence_spans
 from rag.embedding import Embedder
 from rag.indexing import Index
 from rag.locating import Locator
-from rag.questions import ORGAN_PLACE, short_place
+from rag.questions import ORGAN_PLACE, kinds_in, short_place
 from rag.schema import Chunk, Document, Hit, Match
 from rag.settings import Settings
 from rag.stores import tokenize, word_bounds
@@ -242,8 +242,9 @@ class _Names:
 
 class DocumentNames:
     """Finds the documents a question names by their metadata, with how strongly: the
-    发文字号 (2), the issuer (1; 0.5 by its place alone, "四川省…的实施意见"), and the year or kind when said with the issuer or with each
-    other ("教育部2019年的意见", "国办发〔2015〕71号文件", "2024年政府工作报告"). A year alone
+    发文字号 (2), the issuer (1; 0.5 by its place alone, "四川省…的实施意见"), and the year
+    or kind when said with the issuer or with each other ("教育部2019年的意见",
+    "国办发〔2015〕71号文件", "2024年政府工作报告"). A year alone
     names nothing: questions ask about years far more often than they name a document by
     one; a kind other than the document's ("…的报告" of a 通知) weakens the naming by 1. An
     organ named inside a longer one ("国务院" in "国务院办公厅") or inside a word
@@ -255,7 +256,7 @@ class DocumentNames:
                 d.doc_id,
                 squash(d.doc_number or "").translate(language.DOC_NUMBER_BRACKETS),
                 tuple(form for organ in _organs(d) for form in _organ_forms(organ) if len(form) >= 2),
-                tuple(dict.fromkeys(p for organ in _organs(d) if (m := ORGAN_PLACE.match(organ)) for p in (m.group(1), short_place(m.group(1))))),
+                _organ_places(_organs(d)),
                 (d.date or "")[:4],
                 d.kind or "",
             )
@@ -266,7 +267,7 @@ class DocumentNames:
         text = squash(query)
         numbers = text.translate(language.DOC_NUMBER_BRACKETS)
         years = set(language.YEAR.findall(text))
-        kinds = {kind for word, kind in language.KINDS if word in text}
+        kinds = set(kinds_in(text))
         spans = {n.doc_id: {(at, at + len(f)) for f in (*n.organs, *n.places) if (at := text.find(f)) >= 0} for n in self.names}
         if any(spans.values()):  # only then is the query cut into words
             bounds = word_bounds(text)
@@ -289,6 +290,12 @@ class DocumentNames:
 
 def _organs(document: Document) -> list[str]:
     return [o for o in re.split(r"[、\s]+", document.issuer or "") if o]
+
+
+def _organ_places(organs: list[str]) -> tuple[str, ...]:
+    """The places the organs open with, in full and short ("四川省", "四川")."""
+    places = (m.group(1) for organ in organs if (m := ORGAN_PLACE.match(organ)))
+    return tuple(dict.fromkeys(form for place in places for form in (place, short_place(place))))
 
 
 def _organ_forms(organ: str) -> dict[str, None]:

@@ -55,25 +55,29 @@ class Document:
     elements: tuple[Element, ...] = field(default=(), repr=False)
 
     def heading_path(self, offset: int) -> tuple[str, ...]:
-        """The chain of headings (outermost first) in force at `offset`."""
-        starts, paths = self._heading_paths
+        """The titles of the headings (outermost first) in force at `offset`."""
+        return tuple(h.title for h in self.heading_chain(offset))
+
+    def heading_chain(self, offset: int) -> tuple[Heading, ...]:
+        """The headings (outermost first) in force at `offset`."""
+        starts, chains = self._heading_chains
         at = bisect_right(starts, offset)
-        return paths[at - 1] if at else ()
+        return chains[at - 1] if at else ()
 
     @cached_property
-    def _heading_paths(self) -> tuple[list[int], list[tuple[str, ...]]]:
+    def _heading_chains(self) -> tuple[list[int], list[tuple[Heading, ...]]]:
         """Each heading's start and the chain in force from there, computed once: a long
         report has thousands of headings and every chunk asks for its chain."""
         starts: list[int] = []
-        paths: list[tuple[str, ...]] = []
+        chains: list[tuple[Heading, ...]] = []
         chain: list[Heading] = []
         for heading in self.headings:
             while chain and chain[-1].level >= heading.level:
                 chain.pop()
             chain.append(heading)
             starts.append(heading.start)
-            paths.append(tuple(h.title for h in chain))
-        return starts, paths
+            chains.append(tuple(chain))
+        return starts, chains
 
 
 @dataclass(frozen=True, slots=True)

