@@ -53,7 +53,10 @@ def main() -> None:
             if args.index:
                 settings = settings.with_overrides(index_dir=Path(folder))
             else:
-                settings = settings.with_overrides(corpus=(Path(folder),), index_dir=Path(scratch))
+                # The library's data directory too, or it would be made beside the scratch folder.
+                settings = settings.with_overrides(
+                    corpus=(Path(folder),), index_dir=Path(scratch) / "index", data_dir=Path(scratch) / "data"
+                )
                 index_corpus(settings)
             engine = Engine.open(settings=settings)
             groups = [(Path(gold).name, items)]

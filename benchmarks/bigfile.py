@@ -103,7 +103,8 @@ def main() -> None:
                 sys.exit(f"bigfile: rag index failed on {size} MB: {run.stderr.strip().splitlines()[-1:]}")
             version = (index_dir / "CURRENT").read_text().split()[0]
             counts = json.loads((index_dir / version / "manifest.json").read_text())["counts"]
-            on_disk = sum(f.stat().st_size for f in (index_dir / version).rglob("*") if f.is_file()) / 2**20
+            # The version folder holds only its manifest; the segments it lists are beside it.
+            on_disk = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file()) / 2**20
             rows.append((size, run.seconds, run.peak_mb, counts["chunks"], counts["sentences"], on_disk))
             log.info("%.0f MB: %.1f s, peak %.0f MB", size, run.seconds, run.peak_mb)
     print("| file | wall time | peak memory (RSS) | chunks | sentences | index on disk |")

@@ -1,6 +1,6 @@
 """Which chunk size suits retrieval of short facts? For several sizes this prints how many gold
 evidence quotes lie whole inside one chunk (a quote cut in two can never be cited whole) and
-how well plain BM25 (bm25s over the index's jieba tokens) ranks a chunk covering the evidence.
+how well plain BM25 (the index's LexicalStore over its jieba tokens) ranks a chunk covering the evidence.
 
 Usage: .venv/bin/python benchmarks/chunk_sizes.py ../shared/eval/dev.jsonl
 """

@@ -1,17 +1,24 @@
 """How the two stores of rag/stores.py scale: build time, query latency and memory on synthetic data.
 
-For each size n (chunks) this builds, searches, saves and reloads
-- DenseStore exact (flat) and HNSW over n random unit vectors (seeded): top-10 recall of HNSW
-  is measured against the exact results of the same queries. Random vectors have no cluster
+For each size n (chunks) this builds, searches, saves and reloads, as one index segment of
+n chunks (rag/segments.py) would be:
+- DenseStore exact (flat) and HNSW over n random unit vectors (seeded): flat is
+  `DenseStore.combine([vectors])`, HNSW is `DenseStore.graph(vectors)` (what a segment of
+  `hnsw_threshold` rows or more stores) served through `combine`. Top-10 recall of HNSW is
+  measured against the exact results of the same queries. Random vectors have no cluster
   structure, so they are the worst case for HNSW recall and build time;
 - LexicalStore (BM25) over n synthetic Chinese token lists: a vocabulary of CJK "words" of 1-4
   characters, ~120 tokens a chunk drawn with Zipf-like (power-law) frequencies; queries are 8
-  tokens drawn the same way. Token lists reuse the vocabulary's string objects, so the corpus
-  costs list pointers only; its memory is reported in the `input` row.
+  tokens drawn the same way. Built as `LexicalStore.build` does: `TermCounts.of` (done once,
+  when a segment is written) then `LexicalStore.combine` (done at every open). Token lists
+  reuse the vocabulary's string objects, so the corpus costs list pointers only; its memory
+  is reported in the `input` row.
 
 Per row: build_s, single-query latency p50/p95 in ms, recall@10 (HNSW only), rss_mb (growth of
 VmRSS across the build, store alive), peak_mb (growth of peak RSS during the build), disk_mb
-(saved folder) and load_s. `input` rows give the time and memory of generating the data.
+(the files a segment keeps: chunks.npy for flat, chunks.faiss for HNSW, terms.json|.npz for
+BM25) and load_s (reading those files and combining them into a store, as `open_index` does
+for a segment it does not hold yet). `input` rows give the time and memory of generating the data.
 Latencies are wall-clock: other load on the machine inflates them (the load average is logged),
 and FAISS's OpenMP threads suffer most from it (compare `--threads 1`).
 
@@ -37,7 +44,7 @@ from typing import Self
 
 import numpy as np
 
-from rag.stores import DenseStore, LexicalStore
+from rag.stores import DenseStore, LexicalStore, TermCounts, Vocabulary
 
 log = logging.getLogger("scale")
 
@@ -71,7 +78,8 @@ class Row:
 # Memory ---------------------------------------------------------------------------------------
 
 
-def _status_mb(field: str) -> float:
+def status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS, VmHWM), in MB."""
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith(field + ":"):
@@ -94,15 +102,15 @@ class Measured:
     def __enter__(self) -> Self:
         _release_freed()
         Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
-        self.rss_before = _status_mb("VmRSS")
+        self.rss_before = status_mb("VmRSS")
         self.started = time.perf_counter()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.started
         _release_freed()
-        self.rss_mb = _status_mb("VmRSS") - self.rss_before
-        self.peak_mb = _status_mb("VmHWM") - self.rss_before
+        self.rss_mb = status_mb("VmRSS") - self.rss_before
+        self.peak_mb = status_mb("VmHWM") - self.rss_before
 
 
 def _folder_mb(folder: Path) -> float:
@@ -174,27 +182,47 @@ def recall_at_k(found: Sequence[np.ndarray], exact: Sequence[np.ndarray]) -> flo
     return float(np.mean([len(set(f.tolist()) & set(e.tolist())) / len(e) for f, e in zip(found, exact)]))
 
 
-def save_and_load(store: DenseStore | LexicalStore, row: Row) -> None:
+def save_and_load(save: Callable[[Path], None], load: Callable[[Path], object], row: Row) -> None:
+    """Fill in the row's disk_mb (what `save` writes to a fresh folder) and load_s (`load` of it)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        store.save(folder)
+        save(folder)
         row.disk_mb = _folder_mb(folder)
+        _release_freed()
         started = time.perf_counter()
-        type(store).load(folder)
+        load(folder)
         row.load_s = time.perf_counter() - started
+
+
+# A segment's vector files, as rag/segments.py writes and reads them: an array below
+# `hnsw_threshold` rows (memory-mapped on load, then copied into the combined exact index),
+# the HNSW graph itself above it.
+def save_vectors(folder: Path, vectors: np.ndarray | object) -> None:
+    if isinstance(vectors, np.ndarray):
+        np.save(folder / "chunks.npy", vectors)
+    else:
+        importlib.import_module("faiss").write_index(vectors, str(folder / "chunks.faiss"))
+
+
+def load_vectors(folder: Path, dim: int) -> DenseStore:
+    graph = folder / "chunks.faiss"
+    if graph.exists():
+        return DenseStore.combine([importlib.import_module("faiss").read_index(str(graph))], dim)
+    return DenseStore.combine([np.load(folder / "chunks.npy", mmap_mode="r")], dim)
 
 
 def dense_row(vectors: np.ndarray, kind: str, queries: np.ndarray) -> tuple[Row, list[np.ndarray]]:
     """Build, time, save and reload one dense store; also the ids found for each query."""
-    n = len(vectors)
+    n, dim = vectors.shape
     log.info("dense n=%d: building %s", n, kind)
     with Measured() as built:
-        store = DenseStore.build([vectors], vectors.shape[1], n + 1 if kind == "flat" else 1)
+        block = vectors if kind == "flat" else DenseStore.graph(vectors, dim)
+        store = DenseStore.combine([block], dim)
     assert store.kind == kind, store.kind
     log.info("dense n=%d: %s built in %.1f s; querying", n, kind, built.seconds)
     found, p50, p95 = latencies_ms(lambda i: store.search(queries[i], K)[0], len(queries))
     row = Row("dense", kind, n, built.seconds, built.rss_mb, built.peak_mb, p50, p95)
-    save_and_load(store, row)
+    save_and_load(lambda folder: save_vectors(folder, block), lambda folder: load_vectors(folder, dim), row)
     return row, found
 
 
@@ -222,13 +250,15 @@ def lexical_rows(n: int, queries: int, seed: int) -> list[Row]:
     rows = [Row("lexical", "input", n, made.seconds, made.rss_mb, made.peak_mb)]
     query_tokens = token_lists(rng, vocab, weights, queries, (QUERY_TOKENS, QUERY_TOKENS))
     log.info("lexical n=%d: building BM25", n)
-    with Measured() as built:
-        store = LexicalStore.build(corpus)
+    with Measured() as built:  # LexicalStore.build, keeping the term counts a segment keeps
+        counts = TermCounts.of(corpus)
+        store = LexicalStore.combine([counts])
     del corpus
     log.info("lexical n=%d: built in %.1f s; querying", n, built.seconds)
     _, p50, p95 = latencies_ms(lambda i: store.search(query_tokens[i], K)[0], queries)
     row = Row("lexical", "bm25", n, built.seconds, built.rss_mb, built.peak_mb, p50, p95)
-    save_and_load(store, row)
+    # A fresh vocabulary: an open that does not reuse the version served before.
+    save_and_load(counts.save, lambda folder: LexicalStore.combine([TermCounts.load(folder)], Vocabulary()), row)
     return rows + [row]
 
 
@@ -273,8 +303,7 @@ def main() -> None:
     logging.getLogger("faiss.loader").setLevel(logging.WARNING)
     # Loaded up front, so that no build time or RSS growth counts loading the libraries.
     faiss = importlib.import_module("faiss")
-    importlib.import_module("bm25s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # set after import: bm25s sets its own level
+    importlib.import_module("scipy.sparse")  # the BM25 store's matrices
     if args.threads:
         faiss.omp_set_num_threads(args.threads)
 

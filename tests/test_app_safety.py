@@ -16,7 +16,7 @@ from ui.app import GRADIO_CACHE, launch
 
 def test_an_upload_named_with_path_traversal_stays_in_the_data_directory(ui_server) -> None:  # type: ignore[no-untyped-def]
     url, engine = ui_server
-    data_dir = engine.settings.index_dir.resolve()
+    data_dir = engine.settings.library_dir.resolve()
     response = httpx.post(
         f"{url}gradio_api/upload", files=[("files", ("../../escaped.txt", "越界文件".encode(), "text/plain"))], timeout=30
     )
@@ -26,8 +26,9 @@ def test_an_upload_named_with_path_traversal_stays_in_the_data_directory(ui_serv
     assert not (stored.parent.parent.parent / "escaped.txt").exists()
     assert stored.read_text(encoding="utf-8") == "越界文件"
     # The library's own copy gets a safe name inside its uploads folder.
-    target = engine.library.store(stored, {})
-    assert target.parent == engine.library.uploads_dir and target.name == "escaped.txt"
+    upload = engine.library.place(stored, "../../escaped.txt", engine.library.check(stored))
+    target = engine.library.uploads_dir / upload.file
+    assert target.is_file() and upload.file == "escaped.txt"
     target.unlink()
 
 

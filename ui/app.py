@@ -13,7 +13,7 @@ import os
 import queue
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import gradio as gr
 
 from rag.engine import Engine, LibraryChange
 from rag.ingest.load import SUPPORTED_SUFFIXES
+from rag.jobs import Job
 from rag.library import UploadError
 from rag.queries import Query, QueryError
 from rag.rows import answer_row, document_row, hits_row, matches_row
@@ -30,11 +31,15 @@ from ui import render
 log = logging.getLogger(__name__)
 
 TITLE = "政策报告问答"
-# Gradio hands each library handler its own progress bar in place of this default.
-PROGRESS = gr.Progress()
 # Each kind of search or answer runs up to this many requests side by side; library
-# changes run one at a time.
+# changes run as background jobs, one at a time (`Engine.jobs`).
 READ_CONCURRENCY = 4
+# A page with library jobs under way asks where they are this often (seconds), and lists
+# its last PAGE_JOBS jobs.
+POLL_SECONDS = 1.0
+PAGE_JOBS = 5
+# The table, the two document lists and six filters: what `library_views` returns.
+LIBRARY_VIEWS = 9
 # Gradio's upload cache, inside the data directory; copies older than an hour are removed.
 GRADIO_CACHE = ".gradio"
 CACHE_CLEANUP = (3600, 3600)
@@ -211,18 +216,6 @@ def build_app(engine: Engine) -> gr.Blocks:
         return render.notes_html([q.notice]) + render.matches_html(q.text, engine.locate(q.text, 5), documents())
 
     # ---------------------------------------------------------------- 文档库
-    def library_outputs(lines: Sequence[tuple[bool, str]]) -> tuple[Any, ...]:
-        choices = document_choices()
-        filters = [gr.Dropdown(choices=options) for options in metadata_choices() for _ in range(2)]
-        return (
-            render.message_html(lines),
-            library_table(),
-            gr.Dropdown(choices=choices),
-            gr.Dropdown(choices=choices, value=None),
-            None,
-            *filters,
-        )
-
     def metadata_filters(prefix: str) -> list[gr.Dropdown]:
         """Year, issuer and kind filters (the choices are the library's own)."""
         years, issuers, kinds = metadata_choices()
@@ -233,29 +226,52 @@ def build_app(engine: Engine) -> gr.Blocks:
                 gr.Dropdown(choices=kinds, value=None, label="文种（可选）", elem_id=f"{prefix}-kind"),
             ]
 
-    def on_upload(files: list[str] | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+    def library_views() -> tuple[Any, ...]:
+        """The table, the document lists and the filters as the library is now."""
+        choices = document_choices()
+        filters = [gr.Dropdown(choices=options) for options in metadata_choices() for _ in range(2)]
+        return (library_table(), gr.Dropdown(choices=choices), gr.Dropdown(choices=choices, value=None), *filters)
+
+    def submitted(job: Job[LibraryChange] | None, page_jobs: list[str], refusal: str | None = None) -> tuple[Any, ...]:
+        """The outputs of a library button: the job joins this page's list and the timer
+        starts polling it."""
+        jobs = [*page_jobs, job.id][-PAGE_JOBS:] if job else page_jobs
+        lines = [(False, refusal)] if refusal else []
+        return render.message_html(lines) + jobs_html(jobs), None, jobs, gr.Timer(active=job is not None)
+
+    def jobs_html(page_jobs: list[str]) -> str:
+        lines = []
+        for job_id in reversed(page_jobs):
+            job = engine.jobs.get(job_id)
+            if job is not None:
+                lines += job_lines(job, engine.jobs.ahead_of(job))
+        return render.message_html(lines)
+
+    def on_upload(files: list[str] | None, page_jobs: list[str]) -> tuple[Any, ...]:
         if not files:
-            return library_outputs([(False, "请先选择要上传的文件。")])
+            return submitted(None, page_jobs, "请先选择要上传的文件。")
         try:
-            change = engine.add_files([Path(f) for f in files], progress=_reporter(progress))
+            # The job deletes Gradio's copies once the library has its own.
+            job = engine.submit_upload([Path(f) for f in files], consume=True)
         except UploadError as exc:
-            return library_outputs([(False, f"未上传：{exc}")])
-        finally:  # the library has its own copy now
-            for file in files:
-                Path(file).unlink(missing_ok=True)
-        return library_outputs(report_lines(change))
+            return submitted(None, page_jobs, f"未上传：{exc}")
+        return submitted(job, page_jobs)
 
-    def on_delete(doc_id: str | None, progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
+    def on_delete(doc_id: str | None, page_jobs: list[str]) -> tuple[Any, ...]:
         if not doc_id:
-            return library_outputs([(False, "请先选择要删除的文档。")])
-        try:
-            change = engine.remove_document(doc_id, progress=_reporter(progress))
-        except KeyError:
-            return library_outputs([(False, "该文档已不在文档库中。")])
-        return library_outputs(report_lines(change))
+            return submitted(None, page_jobs, "请先选择要删除的文档。")
+        return submitted(engine.submit_delete(doc_id), page_jobs)
 
-    def on_rebuild(progress: gr.Progress = PROGRESS) -> tuple[Any, ...]:
-        return library_outputs(report_lines(engine.rebuild(progress=_reporter(progress))))
+    def on_rebuild(page_jobs: list[str]) -> tuple[Any, ...]:
+        return submitted(engine.submit_rebuild(), page_jobs)
+
+    def on_tick(page_jobs: list[str], shown: list[str]) -> tuple[Any, ...]:
+        """Where this page's jobs are; when one has ended since the last tick, the library
+        views too (otherwise they are left alone, keeping what the user selected)."""
+        ended = [j for j in page_jobs if (job := engine.jobs.get(j)) is None or job.finished]
+        running = len(ended) < len(page_jobs)
+        views = library_views() if set(ended) - set(shown) else (gr.skip(),) * LIBRARY_VIEWS
+        return jobs_html(page_jobs), *views, ended, gr.Timer(active=running)
 
     # ---------------------------------------------------------------- layout
     private: dict[str, Any] = {"api_visibility": "private"}
@@ -327,7 +343,13 @@ def build_app(engine: Engine) -> gr.Blocks:
                 )
                 upload_button = gr.Button("上传并建立索引", variant="primary", elem_id="upload-button")
                 with gr.Row():
-                    to_delete = gr.Dropdown(choices=document_choices(), value=None, label="删除文档（同一文件中的文档一并删除）", scale=4)
+                    to_delete = gr.Dropdown(
+                        choices=document_choices(),
+                        value=None,
+                        label="删除文档（同一文件中的文档一并删除）",
+                        scale=4,
+                        elem_id="delete-choice",
+                    )
                     delete_button = gr.Button("删除", variant="stop", scale=1, elem_id="delete-button")
                 rebuild_button = gr.Button("重建索引", elem_id="rebuild-button")
                 library_message = gr.HTML(elem_id="library-message")
@@ -342,12 +364,17 @@ def build_app(engine: Engine) -> gr.Blocks:
             trigger(on_quote, remembered, quote_box, **private)
         # The year, issuer and kind filters of both tabs follow the library (in that order).
         filters = [f for pair in zip(ask_filters, search_filters) for f in pair]
-        library_out = [library_message, table, doc_filter, to_delete, uploads, *filters]
-        changes: dict[str, Any] = {**private, "concurrency_limit": 1, "concurrency_id": "library"}
-        upload_button.click(on_upload, uploads, library_out, **changes)
-        confirm = "(doc) => (doc && confirm('删除所选文档所在的整个文件？')) ? doc : null"
-        delete_button.click(on_delete, to_delete, library_out, js=confirm, **changes)
-        rebuild_button.click(on_rebuild, None, library_out, **changes)
+        views = [table, doc_filter, to_delete, *filters]
+        page_jobs, shown = gr.State([]), gr.State([])
+        timer = gr.Timer(POLL_SECONDS, active=False)
+        buttons = [library_message, uploads, page_jobs, timer]
+        upload_button.click(on_upload, [uploads, page_jobs], buttons, **private)
+        confirm = "(doc, jobs) => [(doc && confirm('删除所选文档所在的整个文件？')) ? doc : null, jobs]"
+        delete_button.click(on_delete, [to_delete, page_jobs], buttons, js=confirm, **private)
+        rebuild_button.click(on_rebuild, page_jobs, buttons, **private)
+        timer.tick(on_tick, [page_jobs, shown], [library_message, *views, shown, timer], **private)
+        # Every page load shows the library as it is now, not as it was when the app started.
+        app.load(library_views, None, views, **private)
 
         gr.api(api_ask, api_name="ask")
         gr.api(api_search, api_name="search")
@@ -369,9 +396,24 @@ def report_lines(change: LibraryChange) -> list[tuple[bool, str]]:
     return lines
 
 
-def _reporter(progress: gr.Progress) -> Any:
-    """The engine's progress callback, shown as Gradio's progress bar."""
-    return lambda fraction, stage: progress(fraction, desc=f"正在建立索引：{stage}")
+def job_lines(job: Job[LibraryChange], ahead: int) -> list[tuple[bool, str]]:
+    """Where a library job is, or what it did, as status lines for the page."""
+    what = {"upload": f"上传 {job.subject}", "delete": f"删除《{job.subject}》", "rebuild": "重建索引"}[job.kind]
+    if job.state == "queued":
+        return [(True, f"排队中：{what}（前面还有 {ahead} 个任务）")]
+    if job.state == "failed":
+        return [(False, f"未完成：{what}：{job.error}")]
+    if job.state == "done" and job.result is not None:
+        return report_lines(job.result) or [(True, f"已完成：{what}")]
+    p = job.progress
+    if p is None:
+        return [(True, f"正在进行：{what}")]
+    line = f"正在进行：{what}：已读取 {p.files_done}/{p.files_total} 个文件"
+    if p.texts_total:
+        line += f"，已向量化 {p.texts_done}/{p.texts_total} 段文本"
+    if p.seconds_left is not None:
+        line += f"，预计还需 {p.seconds_left:.0f} 秒"
+    return [(True, line + ("，正在写入索引" if p.stage == "writing" else ""))]
 
 
 def _markdown_file(markdown: str, folder: Path) -> str:
@@ -388,7 +430,7 @@ def launch(engine: Engine, host: str = "127.0.0.1", port: int = 7860) -> tuple[g
     every page and API call needs that user name and password."""
     # Gradio keeps its own copy of every upload: keep it inside the data directory too
     # (read when the app is created, so set before).
-    os.environ["GRADIO_TEMP_DIR"] = str(engine.settings.index_dir / GRADIO_CACHE)
+    os.environ["GRADIO_TEMP_DIR"] = str(engine.settings.library_dir / GRADIO_CACHE)
     app = build_app(engine)
     app.queue(default_concurrency_limit=READ_CONCURRENCY)
     _, url, _ = app.launch(
