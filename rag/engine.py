@@ -258,7 +258,7 @@ class Engine:
         if self.index.manifest.get("library") != str(self.library.folder):
             return None
         with self._changing, self.library.changing() as state:
-            wanted = {str(f) for f in find_files(self.library.roots(state)) if str(f.resolve()) not in state.excluded}
+            wanted = {str(f) for f in find_files(self.library.roots(state), state.excluded)}
             manifest = self.index.manifest
             indexed = {e["source"] for e in manifest["sources"]} | {s["source"] for s in manifest.get("skipped", ())}
             if wanted == indexed:
@@ -296,13 +296,25 @@ class Engine:
         rebuild: bool = False,
     ) -> IndexReport:
         """Index the library `state` (plus `extra` files) and serve the result."""
-        paths = [*self.library.roots(state), *extra]
-        library = self.library.folder
-        report = build_index(
-            self.settings, self.embedder, paths, rebuild, exclude=state.excluded, progress=progress, commit=commit, library=library
-        )
+        report = build_library(self.library, state, self.embedder, extra, rebuild, progress, commit)
         self._use(open_index(self.settings.index_dir, model=self.settings.model, reuse=self.index))
         return report
+
+
+def build_library(
+    library: Library,
+    state: LibraryState,
+    embedder: Embedder,
+    extra: Sequence[Path] = (),
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    commit: Callable[[IndexReport], None] | None = None,
+) -> IndexReport:
+    """`build_index` of the library `state` (plus `extra` files, not committed yet)."""
+    paths = [*library.roots(state), *extra]
+    return build_index(
+        library.settings, embedder, paths, rebuild, exclude=state.excluded, progress=progress, commit=commit, library=library.folder
+    )
 
 
 def load_embedder(settings: Settings) -> Embedder:
@@ -319,5 +331,4 @@ def index_corpus(
         return build_index(settings, embedder, paths, rebuild, progress=progress)
     library = Library(settings)
     with library.changing() as state:
-        roots = library.roots(state)
-        return build_index(settings, embedder, roots, rebuild, exclude=state.excluded, progress=progress, library=library.folder)
+        return build_library(library, state, embedder, rebuild=rebuild, progress=progress)

@@ -47,10 +47,10 @@ from rag.segments import (
     SEGMENTS,
     BadIndexError,
     Segment,
-    fsync_dir,
     fsync_tree,
     read_json,
     segment_id,
+    write_atomic,
 )
 from rag.settings import Settings
 from rag.stores import DenseStore, LexicalStore, TermCounts, tokenize
@@ -365,7 +365,7 @@ def build_index(
     with _locked(index_dir):
         _remove_leftovers(index_dir)
         paths = list(paths or settings.corpus)
-        files = [f for f in find_files(paths) if str(f.resolve()) not in exclude]
+        files = find_files(paths, exclude)
         ids = assign_ids(files, paths)
         previous = None if rebuild else _reusable(index_dir, settings, embedder)
         old = {e["source"]: e for e in previous["sources"]} if previous else {}
@@ -376,24 +376,27 @@ def build_index(
             recipe["rebuild"] = started_ns
 
         entries: list[dict[str, Any]] = []  # the new manifest's sources, in file order
-        new_segments: list[tuple[Segment, dict[str, Any] | None]] = []  # with the entry they replace
+        # Segments to embed and write: with the entry they replace and their new entry.
+        new_segments: list[tuple[Segment, dict[str, Any] | None, dict[str, Any]]] = []
         counts = {"new": 0, "changed": 0, "unchanged": 0}
         skipped: list[tuple[str, str]] = []
         segments_dir = index_dir / SEGMENTS
         for i, file in enumerate(tqdm(files, desc="Reading", unit="file", disable=None, leave=False)):
             progress(IndexProgress("reading", i, len(files)))
             source, entry = str(file), old.get(str(file))
+            # The previous run's entry, if it read this file the same way under the same id.
+            same = entry if entry is not None and not reread and entry["base_id"] == ids[file] else None
             try:
                 stat = file.stat()
                 signature = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-                if entry and not reread and entry["base_id"] == ids[file] and _same_stat(entry, signature, previous):
-                    entries.append(entry)
+                if same and _same_stat(same, signature, previous):
+                    entries.append(same)
                     counts["unchanged"] += 1
                     continue
                 data = read_bytes(file)
                 digest = hashlib.sha256(data).hexdigest()
-                if entry and not reread and entry["base_id"] == ids[file] and entry["sha256"] == digest:
-                    entries.append({**entry, **signature})
+                if same and same["sha256"] == digest:
+                    entries.append({**same, **signature})
                     counts["unchanged"] += 1
                     continue
                 key = segment_id({**recipe, "source": source, "sha256": digest, "base_id": ids[file]})
@@ -405,8 +408,9 @@ def build_index(
                     if segment is None:
                         skipped.append((source, "no text left after cleaning"))
                         continue
-                    new_segments.append((segment, entry))
-                    entries.append({**segment.entry(), **signature})
+                    new_entry = {**segment.entry(), **signature}
+                    new_segments.append((segment, entry, new_entry))
+                    entries.append(new_entry)
             except (LoadError, OSError) as exc:  # reported in `IndexReport.skipped`
                 reason = str(exc) if isinstance(exc, LoadError) else f"{file}: cannot be read ({exc.__class__.__name__})"
                 log.info("skipped %s: %s", file, reason)
@@ -418,18 +422,16 @@ def build_index(
         if hook:
             hook("loaded")
 
-        embedded, embed_seconds = _embed_segments(new_segments, segments_dir, embedder, settings, progress, len(files))
+        replacing = [(segment, replaced) for segment, replaced, _ in new_segments]
+        embedded, embed_seconds = _embed_segments(replacing, segments_dir, embedder, settings, progress, len(files))
         if hook:
             hook("embedded")
         progress(IndexProgress("writing", len(files), len(files), embedded, embedded))
         written = 0
-        for segment, _ in new_segments:
+        for segment, _, new_entry in new_segments:
             before = _folder_bytes(segments_dir / segment.id)
-            checksum = segment.write(segments_dir, embedder.dim, settings.hnsw_threshold)
+            new_entry["segment_sha256"] = segment.write(segments_dir, embedder.dim, settings.hnsw_threshold)
             written += _folder_bytes(segments_dir / segment.id) - before
-            for entry in entries:
-                if entry.get("segment") == segment.id:
-                    entry["segment_sha256"] = checksum
         if hook:
             hook("stores-written")
         report = IndexReport(
@@ -615,13 +617,7 @@ def _publish(index_dir: Path, version: str, manifest_sha256: str) -> None:
         previous = current_version(index_dir)
     except BadIndexError:  # a damaged CURRENT is being replaced
         previous = None
-    tmp = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
-    with open(tmp, "w") as handle:
-        handle.write(f"{version} {manifest_sha256}\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, index_dir / CURRENT)
-    fsync_dir(index_dir)
+    write_atomic(index_dir / CURRENT, f"{version} {manifest_sha256}\n".encode())
     keep = {version, previous.name if previous else ""}
     for old in index_dir.glob("v-*"):
         if old.name not in keep:

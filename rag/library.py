@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rag.ingest.load import SUPPORTED_SUFFIXES, file_sha256
-from rag.segments import fsync_dir
+from rag.segments import write_atomic
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -113,10 +113,6 @@ class Library:
                 log.warning("%s is in the library but no longer on disk: it is left out", path)
         return [*self.settings.corpus, *uploads]
 
-    def excluded(self) -> set[str]:
-        """Resolved paths of corpus files deleted from the library."""
-        return set(self.state().excluded)
-
     def is_upload(self, source: str | Path) -> bool:
         return Path(source).resolve().is_relative_to(self.uploads_dir.resolve())
 
@@ -176,7 +172,7 @@ class Library:
             "uploads": [{"file": u.file, "sha256": u.sha256, "name": u.name} for u in state.uploads],
             "excluded": sorted(state.excluded),
         }
-        _write_atomic(self.folder / LIBRARY, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_atomic(self.folder / LIBRARY, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
 
     def _remove_strays(self, state: LibraryState) -> None:
         """Files in the uploads folder the library does not list: copies of a run that
@@ -237,12 +233,3 @@ def _free_name(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
     return candidate
 
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)

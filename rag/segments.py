@@ -207,6 +207,22 @@ def read_jsonl(path: Path, make: Callable[[Any], Any]) -> Iterator[Any]:
         raise BadIndexError(f"cannot read {path} ({exc.__class__.__name__}); {REBUILD_HINT}") from None
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one rename, durably: readers see the old or the new
+    file, never a part (the temporary file is named `.<name>.<random>`)."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
 def fsync_tree(folder: Path) -> None:
     for path in folder.rglob("*"):
         if path.is_file():

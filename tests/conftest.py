@@ -214,6 +214,11 @@ def load_benchmark(name: str) -> ModuleType:
     return module
 
 
+def listed_segments(index_dir: Path) -> set[str]:
+    """The segments the kept versions of the index list."""
+    return {e["segment"] for v in index_dir.glob("v-*") for e in json.loads((v / "manifest.json").read_text())["sources"]}
+
+
 def free_port() -> int:
     import socket
 

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, SMALL_CORPUS, SMALL_SETTINGS, free_port, rag_env, run_rag, write_corpus
+from conftest import REPO_ROOT, SMALL_CORPUS, SMALL_SETTINGS, free_port, listed_segments, rag_env, run_rag, write_corpus
 
 from rag.embedding import Embedder
 from rag.engine import Engine
@@ -66,12 +66,6 @@ def _leftovers(index_dir: Path) -> list[str]:
     """Half-written versions, pointers and segments."""
     found = [*index_dir.glob(".building-*"), *index_dir.glob(".CURRENT.*"), *index_dir.glob("segments/.tmp-*")]
     return sorted(p.name for p in found)
-
-
-def _unlisted_segments(index_dir: Path) -> set[str]:
-    """Segments on disk that no kept version lists."""
-    listed = {e["segment"] for v in index_dir.glob("v-*") for e in json.loads((v / "manifest.json").read_text())["sources"]}
-    return {p.name for p in (index_dir / "segments").iterdir()} - listed
 
 
 def _versions(index_dir: Path) -> list[str]:
@@ -161,7 +155,7 @@ def test_index_killed_at_any_point_leaves_the_previous_version(settings: Setting
     if leftovers:
         assert "from an interrupted run" in result.stderr
     assert _leftovers(index_dir) == [] and 1 <= len(_versions(index_dir)) <= 2
-    assert _unlisted_segments(index_dir) == set()
+    assert {p.name for p in (index_dir / "segments").iterdir()} - listed_segments(index_dir) == set()
     after = _results(settings, embedder, OLD_QUERIES + new_queries)
     for stem, query in zip(PLACES, new_queries):
         assert after[query][0][0] == stem, (query, after[query])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SMALL_CORPUS, run_rag
+from conftest import SMALL_CORPUS, listed_segments, run_rag
 
 import rag.indexing
 from rag.embedding import Embedder
@@ -218,8 +218,7 @@ def test_adding_a_file_writes_its_segment_and_a_manifest_only(settings: Settings
     (settings.corpus[0] / "nanling.md").write_text(SMALL_CORPUS["nanling.md"] + "\n南岭县新增研学基地3个。\n", encoding="utf-8")
     build_index(settings, embedder)
     assert not new_segment.exists() and len(list(settings.index_dir.glob("v-*"))) == 2
-    listed = {e["segment"] for v in settings.index_dir.glob("v-*") for e in json.loads((v / "manifest.json").read_text())["sources"]}
-    assert {p.name for p in segments.iterdir()} == listed
+    assert {p.name for p in segments.iterdir()} == listed_segments(settings.index_dir)
 
 
 def test_an_unchanged_run_reads_no_file_and_reopening_reads_no_segment(

@@ -38,8 +38,6 @@ READ_CONCURRENCY = 4
 # its last PAGE_JOBS jobs.
 POLL_SECONDS = 1.0
 PAGE_JOBS = 5
-# The table, the two document lists and six filters: what `library_views` returns.
-LIBRARY_VIEWS = 9
 # Gradio's upload cache, inside the data directory; copies older than an hour are removed.
 GRADIO_CACHE = ".gradio"
 CACHE_CLEANUP = (3600, 3600)
@@ -270,8 +268,8 @@ def build_app(engine: Engine) -> gr.Blocks:
         views too (otherwise they are left alone, keeping what the user selected)."""
         ended = [j for j in page_jobs if (job := engine.jobs.get(j)) is None or job.finished]
         running = len(ended) < len(page_jobs)
-        views = library_views() if set(ended) - set(shown) else (gr.skip(),) * LIBRARY_VIEWS
-        return jobs_html(page_jobs), *views, ended, gr.Timer(active=running)
+        refreshed = library_views() if set(ended) - set(shown) else (gr.skip(),) * len(views)
+        return jobs_html(page_jobs), *refreshed, ended, gr.Timer(active=running)
 
     # ---------------------------------------------------------------- layout
     private: dict[str, Any] = {"api_visibility": "private"}

@@ -15,7 +15,7 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,8 +66,9 @@ class RawText:
     removed: tuple[Removal, ...] = ()
 
 
-def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand files and folders (recursively) into a sorted list of supported files.
+def find_files(paths: Iterable[Path], exclude: Collection[str] = ()) -> list[Path]:
+    """Expand files and folders (recursively) into a sorted list of supported files, less
+    those whose resolved path is in `exclude` (files deleted from the library).
 
     A missing path raises `FileNotFoundError`; unsupported files are skipped with a warning.
     """
@@ -80,10 +81,10 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
         else:
             raise FileNotFoundError(f"no such file or folder: {path}")
         for candidate in candidates:
-            if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
-                found.append(candidate)
-            else:
+            if candidate.suffix.lower() not in SUPPORTED_SUFFIXES:
                 logger.warning("skipped %s: unsupported file type %r", candidate, candidate.suffix or "(none)")
+            elif not exclude or str(candidate.resolve()) not in exclude:
+                found.append(candidate)
     return found
 
 
