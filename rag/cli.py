@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from rag import calibration
+from rag.backends import open_backend
 from rag.chunking import chunk_documents
 from rag.embedding import ModelError
 from rag.engine import Engine, index_corpus
@@ -31,7 +32,7 @@ from rag.evaluation import (
     load_gold,
     search_texts,
 )
-from rag.indexing import BadIndexError, current_version
+from rag.indexing import BadIndexError
 from rag.ingest import assign_ids, load_documents, understand
 from rag.ingest.load import LoadError, read_file
 from rag.library import LibraryError
@@ -158,7 +159,7 @@ def index(
     with _user_errors():
         report = index_corpus(settings, paths, rebuild)
     console.print(
-        f"indexed {report.documents} documents, {report.chunks} chunks into {settings.index_dir} "
+        f"indexed {report.documents} documents, {report.chunks} chunks into {open_backend(settings).describe()} "
         f"({report.files_new} new, {report.files_changed} changed, {report.files_unchanged} unchanged, "
         f"{report.files_removed} removed, {report.files_skipped} skipped files; "
         f"{report.texts_embedded} texts embedded; {report.seconds:.1f} s, {report.bytes_written / 2**20:.1f} MB written)"
@@ -257,8 +258,8 @@ def serve(
     """Open the web app (and its HTTP API); builds the index first if there is none."""
     settings: Settings = ctx.obj
     with _user_errors():
-        if current_version(settings.index_dir) is None:
-            typer.echo(f"no index in {settings.index_dir} yet: building it from the library first", err=True)
+        if open_backend(settings).version() is None:
+            typer.echo(f"no index in {open_backend(settings).describe()} yet: building it from the library first", err=True)
             index_corpus(settings)
         engine = Engine.open(settings=settings)
         engine.sync()  # files added to or deleted from the corpus while the app was down

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rag.answering import Answerer
+from rag.backends import Backend, open_backend
 from rag.embedding import Embedder
 from rag.generation import Writer
-from rag.indexing import Index, IndexReport, Progress, build_index, open_index
+from rag.indexing import BadIndexError, Index, IndexReport, Progress, build_index
+from rag.ingest import base_id
 from rag.ingest.load import find_files
 from rag.jobs import Job, JobQueue
 from rag.library import Library, LibraryError, LibraryState, Upload, UploadError
@@ -55,16 +58,21 @@ class _Serving:
 
 class Engine:
     """A loaded index plus the embedding model, ready to answer many queries; it also
-    changes the library (upload, delete, rebuild) and then serves the new index at once."""
+    changes the library (upload, delete, rebuild) and then serves the new index at once.
+    When another process changes the library (another app server on the same Milvus
+    collection, or `rag index` on the same index), the next query serves the new version."""
 
-    def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
+    def __init__(self, index: Index, embedder: Embedder, settings: Settings, backend: Backend | None = None) -> None:
         self.embedder = embedder
         self.settings = settings
+        self.backend = backend or open_backend(settings)
         self.library = Library(settings)
         self._changing = threading.Lock()  # one library change at a time
+        self._refreshing = threading.Lock()
+        self._checked = time.monotonic()
         # Uploads, deletions and rebuilds run here, one at a time; what the user did wrong
         # (a refused upload, a document deleted meanwhile) is the job's error message.
-        self.jobs: JobQueue[LibraryChange] = JobQueue(errors=(UploadError, LibraryError, KeyError))
+        self.jobs: JobQueue[LibraryChange] = JobQueue(errors=(UploadError, LibraryError, KeyError, BadIndexError))
         self._use(index)
 
     def _use(self, index: Index) -> None:
@@ -79,6 +87,26 @@ class Engine:
             )
             writer = Writer(client, answerer)
         self._serving = _Serving(index, retriever, answerer, writer)
+
+    def refresh(self) -> bool:
+        """Serve the backend's current version if another process published one since;
+        checked at most every `refresh_seconds` (reads call it). Returns whether it changed."""
+        now = time.monotonic()
+        if now - self._checked < self.settings.refresh_seconds or not self._refreshing.acquire(blocking=False):
+            return False
+        try:
+            self._checked = now
+            current = self.backend.version()
+            if current is None or current == self.index.version:
+                return False
+            log.info("the library changed in %s: serving its new version", self.backend.describe())
+            self._use(self.backend.open(reuse=self.index))
+            return True
+        except BadIndexError as exc:  # the served version stays; the next check tries again
+            log.warning("keeping the version served: %s", exc)
+            return False
+        finally:
+            self._refreshing.release()
 
     @property
     def index(self) -> Index:
@@ -104,11 +132,12 @@ class Engine:
         settings = settings or Settings.from_env()
         if index_dir is not None:
             settings = settings.with_overrides(index_dir=Path(index_dir))
-        index = open_index(settings.index_dir, model=settings.model)
-        return cls(index, load_embedder(settings), settings)
+        backend = open_backend(settings)
+        return cls(backend.open(), load_embedder(settings), settings, backend)
 
     @property
     def documents(self) -> list[Document]:
+        self.refresh()
         return list(self.index.documents.values())
 
     def chunk_count(self, doc_id: str) -> int:
@@ -131,7 +160,9 @@ class Engine:
     ) -> list[Hit]:
         """The `k` best passages for `query`, best first; optionally only from `doc_ids`
         and the documents matching `where` (year, issuer, kind, 发文字号)."""
-        return self.retriever.run(self.check(query, "query").text, k, self.select(where, doc_ids))
+        checked = self.check(query, "query")
+        self.refresh()
+        return self.retriever.run(checked.text, k, self.select(where, doc_ids))
 
     def ask(
         self, question: str | Query, on_delta: Callable[[str], None] | None = None, where: DocumentFilter | None = None
@@ -144,6 +175,7 @@ class Engine:
         from the same passages and `on_delta` receives its text as it streams; when the
         evidence is too weak the answer abstains without calling the LLM."""
         checked = question if isinstance(question, Query) else self.check(question, "question")
+        self.refresh()
         serving = self._serving
         answer = serving.answerer.run(checked.text, self.select(where))
         if serving.writer is not None and not answer.abstained:
@@ -155,11 +187,15 @@ class Engine:
     def similar(self, passage: str, k: int = 10) -> list[Hit]:
         """Passages of other documents similar to `passage` (or to a chunk id), grouped
         by document."""
-        return self.retriever.similar(self.check(passage, "passage").text, k)
+        checked = self.check(passage, "passage")
+        self.refresh()
+        return self.retriever.similar(checked.text, k)
 
     def locate(self, text: str, k: int = 5) -> list[Match]:
         """Where a remembered sentence really comes from: exact matches, then close ones."""
-        return self.retriever.locate(self.check(text, "text").text, k)
+        checked = self.check(text, "text")
+        self.refresh()
+        return self.retriever.locate(checked.text, k)
 
     def closest_sentence(self, hit: Hit, text: str) -> tuple[int, int]:
         """The sentence of `hit` (document offsets) closest in meaning to `text`."""
@@ -201,10 +237,16 @@ class Engine:
                     if digest in known:
                         raise UploadError(f"{file.name}: the same content is already in the library ({Path(known[digest]).name})")
                     upload = self.library.place(file, file.name, digest)
+                    stored = self.library.uploads_dir / upload.file
+                    try:
+                        self.backend.check_upload(self.index, base_id(stored, [self.library.uploads_dir]), file.name)
+                    except UploadError:
+                        stored.unlink(missing_ok=True)
+                        raise
                 except UploadError as exc:
                     rejected.append((file.name, str(exc).removeprefix(f"{file.name}: ")))
                     continue
-                path = str(self.library.uploads_dir / upload.file)
+                path = str(stored)
                 placed[path], known[digest] = upload, path
             if not placed:
                 return LibraryChange(rejected=tuple(rejected))
@@ -236,6 +278,7 @@ class Engine:
             document = self.index.documents.get(doc_id)
             if document is None:
                 raise KeyError(f"no document with id {doc_id!r} in the library")
+            self.backend.check_removable(self.index, document)
             gone = tuple(d.title for d in self.documents if d.source == document.source)
             source = Path(document.source)
             upload = self.library.is_upload(source)
@@ -295,9 +338,10 @@ class Engine:
         commit: Callable[[IndexReport], None] | None = None,
         rebuild: bool = False,
     ) -> IndexReport:
-        """Index the library `state` (plus `extra` files) and serve the result."""
+        """Index the library `state` (plus `extra` files), publish it and serve the result."""
         report = build_library(self.library, state, self.embedder, extra, rebuild, progress, commit)
-        self._use(open_index(self.settings.index_dir, model=self.settings.model, reuse=self.index))
+        self.backend.publish(rebuild)
+        self._use(self.backend.open(reuse=self.index))
         return report
 
 
@@ -325,10 +369,15 @@ def index_corpus(
     settings: Settings, paths: list[Path] | None = None, rebuild: bool = False, progress: Progress | None = None
 ) -> IndexReport:
     """Build or update the index in `settings.index_dir` from `paths`, or by default from
-    the library (the corpus plus uploads, less deleted files)."""
+    the library (the corpus plus uploads, less deleted files); then publish it to the
+    backend (a Milvus collection; the embedded backend serves the local index as it is)."""
     embedder = load_embedder(settings)
     if paths:
-        return build_index(settings, embedder, paths, rebuild, progress=progress)
+        report = build_index(settings, embedder, paths, rebuild, progress=progress)
+        open_backend(settings).publish(rebuild)
+        return report
     library = Library(settings)
     with library.changing() as state:
-        return build_library(library, state, embedder, rebuild=rebuild, progress=progress)
+        report = build_library(library, state, embedder, rebuild=rebuild, progress=progress)
+        open_backend(settings).publish(rebuild)
+        return report

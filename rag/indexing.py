@@ -28,7 +28,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import InitVar, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -47,13 +47,14 @@ from rag.segments import (
     SEGMENTS,
     BadIndexError,
     Segment,
+    SegmentRecords,
     fsync_tree,
     read_json,
     segment_id,
     write_atomic,
 )
 from rag.settings import Settings
-from rag.stores import DenseStore, LexicalStore, TermCounts, tokenize
+from rag.stores import DenseStore, LexicalStore, TermCounts, TextSearch, VectorSearch, tokenize
 from rag.textshape import squash
 
 log = logging.getLogger(__name__)
@@ -195,35 +196,31 @@ def _tokens_of(text: str) -> tuple[str, ...]:
 
 @dataclass(eq=False)
 class Index:
-    """One index version in memory: its segments, combined into records and both stores.
-    Row `i` of the stores is `chunks[i]`; segments follow each other in manifest order."""
+    """One index version in memory, whichever backend serves it: the records of its
+    segments, combined, and the stores that search them. Row `i` of the stores is
+    `chunks[i]`; segments follow each other in manifest order."""
 
-    folder: Path
     manifest: dict[str, Any]
-    segments: list[Segment]
-    # The version served until now: what its stores hold for unchanged segments (joined
-    # vectors, the words' columns) is taken from it. Not kept: versions would chain.
-    previous: InitVar[Index | None] = None
+    segments: Sequence[SegmentRecords]
+    dense: VectorSearch
+    sentence_dense: VectorSearch
+    lexical: TextSearch
+    # What the backend calls this version: when its current one is named otherwise, there
+    # is a newer version to serve (another process changed the library).
+    version: str
+    folder: Path | None = None  # the version folder, for the embedded backend
     documents: dict[str, Document] = field(init=False)
     chunks: list[Chunk] = field(init=False)
     sentences: list[Sentence] = field(init=False)
-    dense: DenseStore = field(init=False)
-    sentence_dense: DenseStore = field(init=False)
-    lexical: LexicalStore = field(init=False)
     doc_rows: dict[str, np.ndarray] = field(init=False)
     doc_sentence_rows: dict[str, np.ndarray] = field(init=False)
     sentence_chunk: np.ndarray = field(init=False)  # the chunk row of each sentence
 
-    def __post_init__(self, previous: Index | None) -> None:
-        segments, dim = self.segments, int(self.manifest["model"]["dim"])
-        keys = [s.id for s in segments]
+    def __post_init__(self) -> None:
+        segments = self.segments
         self.documents = {d.doc_id: d for s in segments for d in s.documents}
         self.chunks = [c for s in segments for c in s.chunks]
         self.sentences = [x for s in segments for x in s.sentences]
-        old = (previous.dense, previous.sentence_dense, previous.lexical.vocabulary) if previous else (None, None, None)
-        self.dense = DenseStore.combine([s.vectors for s in segments], dim, keys, old[0])
-        self.sentence_dense = DenseStore.combine([s.sentence_vectors for s in segments], dim, keys, old[1])
-        self.lexical = LexicalStore.combine([s.terms for s in segments], old[2])
         self.doc_rows, self.doc_sentence_rows, chunk_rows = {}, {}, []
         row = srow = 0
         for s in segments:
@@ -234,10 +231,50 @@ class Index:
         self.sentence_chunk = np.concatenate(chunk_rows) if chunk_rows else np.zeros(0, np.int64)
 
 
+def embedded_index(folder: Path, manifest: dict[str, Any], segments: list[Segment], version: str, previous: Index | None) -> Index:
+    """The index of segments read from their files, searched in this process. What the
+    version served until now (`previous`) holds for unchanged segments (joined vectors,
+    the words' columns) is taken from it."""
+    dim, keys = int(manifest["model"]["dim"]), [s.id for s in segments]
+    old_dense, old_sentences, old_lexical = (previous.dense, previous.sentence_dense, previous.lexical) if previous else (None,) * 3
+    return Index(
+        manifest,
+        segments,
+        DenseStore.combine([s.vectors for s in segments], dim, keys, old_dense if isinstance(old_dense, DenseStore) else None),
+        DenseStore.combine(
+            [s.sentence_vectors for s in segments], dim, keys, old_sentences if isinstance(old_sentences, DenseStore) else None
+        ),
+        LexicalStore.combine([s.terms for s in segments], old_lexical.vocabulary if isinstance(old_lexical, LexicalStore) else None),
+        version,
+        folder,
+    )
+
+
 def current_version(index_dir: Path) -> Path | None:
     """The version folder `CURRENT` points at; None when there is no index yet."""
     pointer = _read_pointer(index_dir)
     return None if pointer is None else index_dir / pointer[0]
+
+
+def current_name(index_dir: Path) -> str | None:
+    """What `CURRENT` says (the version and its manifest's checksum), as `Index.version`
+    holds it; None when there is no index yet. Cheap: a reader checks it for new versions."""
+    pointer = _read_pointer(index_dir)
+    return None if pointer is None else _name(pointer)
+
+
+def current_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The manifest of the current version, checked (None when there is no index yet)."""
+    pointer = _read_pointer(index_dir)
+    if pointer is None:
+        return None
+    manifest = _read_manifest(index_dir / pointer[0], pointer[1])
+    _check_format(index_dir, manifest)
+    return manifest
+
+
+def _name(pointer: tuple[str, str | None]) -> str:
+    return " ".join(p for p in pointer if p)
 
 
 def _read_pointer(index_dir: Path) -> tuple[str, str | None] | None:
@@ -266,7 +303,7 @@ def open_index(index_dir: Path, model: str | None = None, reuse: Index | None = 
         if pointer is None:
             raise BadIndexError(f"no index in {index_dir}; build one with: rag index")
         try:
-            return _load_version(index_dir / pointer[0], pointer[1], model, reuse)
+            return _load_version(index_dir / pointer[0], pointer, model, reuse)
         except BadIndexError:
             if attempt + 1 == OPEN_ATTEMPTS or _read_pointer(index_dir) == pointer:
                 raise
@@ -274,9 +311,10 @@ def open_index(index_dir: Path, model: str | None = None, reuse: Index | None = 
     raise AssertionError("unreachable")
 
 
-def _load_version(folder: Path, manifest_sha256: str | None, model: str | None, reuse: Index | None) -> Index:
-    """One version folder, checked; any damage is a `BadIndexError` that says how to rebuild."""
-    manifest = _read_manifest(folder, manifest_sha256)
+def _load_version(folder: Path, pointer: tuple[str, str | None], model: str | None, reuse: Index | None) -> Index:
+    """One version folder (`CURRENT` named it with its manifest's checksum), checked; any
+    damage is a `BadIndexError` that says how to rebuild."""
+    manifest = _read_manifest(folder, pointer[1])
     _check_format(folder.parent, manifest)
     built_with = manifest["model"]["name"]
     if model is not None and built_with != model:
@@ -286,14 +324,14 @@ def _load_version(folder: Path, manifest_sha256: str | None, model: str | None, 
         )
     if reuse is not None and reuse.manifest["model"] != manifest["model"]:
         reuse = None
-    held = {s.id: s for s in reuse.segments} if reuse is not None else {}
+    held = {s.id: s for s in reuse.segments if isinstance(s, Segment)} if reuse is not None else {}
     segments = []
     for entry in manifest["sources"]:
         segment = held.get(entry["segment"]) or Segment.load(folder.parent / SEGMENTS / entry["segment"], entry["segment_sha256"])
         if [d.doc_id for d in segment.documents] != entry["doc_ids"] or len(segment.chunks) != entry["chunks"]:
             raise BadIndexError(f"index in {folder} is inconsistent (its files disagree on sizes); {REBUILD_HINT}")
         segments.append(segment)
-    return Index(folder, manifest, segments, reuse)
+    return embedded_index(folder, manifest, segments, _name(pointer), reuse)
 
 
 def _check_format(index_dir: Path, manifest: dict[str, Any]) -> None:

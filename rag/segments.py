@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,8 +48,10 @@ def segment_id(recipe: dict[str, Any]) -> str:
 
 
 @dataclass(eq=False)
-class Segment:
-    """The records, vectors and term counts of one source file."""
+class SegmentRecords:
+    """What one source file contributes that every backend keeps alike: its documents (the
+    text every offset points into), chunks and sentences. Vectors and term counts are kept
+    by the backend: in the segment's files (`Segment`) or on a Milvus server."""
 
     id: str
     source: str
@@ -58,11 +60,6 @@ class Segment:
     documents: list[Document]
     chunks: list[Chunk]
     sentences: list[Sentence]  # `chunk` is a row of this segment's chunks
-    terms: TermCounts
-    # One vector per chunk and per sentence: arrays (memory-mapped once written), lists of
-    # rows shared between identical texts, or an HNSW graph for a big segment.
-    vectors: VectorRows | faiss_index = ()
-    sentence_vectors: VectorRows | faiss_index = ()
     doc_rows: dict[str, np.ndarray] = field(init=False)
     doc_sentence_rows: dict[str, np.ndarray] = field(init=False)
     sentence_chunk: np.ndarray = field(init=False)
@@ -84,6 +81,39 @@ class Segment:
             "sentences": len(self.sentences),
         }
 
+    def records(self) -> dict[str, list[dict[str, Any]]]:
+        """The documents, chunks and sentences as JSON-ready records."""
+        return {
+            "documents": [asdict(d) for d in self.documents],
+            "chunks": [asdict(c) for c in self.chunks],
+            "sentences": [asdict(s) for s in self.sentences],
+        }
+
+    @classmethod
+    def of_records(cls, entry: dict[str, Any], records: dict[str, list[dict[str, Any]]]) -> SegmentRecords:
+        """The segment `entry` (a manifest entry) names, from what `records` gave."""
+        return cls(
+            entry["segment"],
+            entry["source"],
+            entry["sha256"],
+            entry["base_id"],
+            [_document_from(r) for r in records["documents"]],
+            [_chunk_from(r) for r in records["chunks"]],
+            [Sentence(**r) for r in records["sentences"]],
+        )
+
+
+@dataclass(eq=False)
+class Segment(SegmentRecords):
+    """A segment as the embedded backend keeps it: records, vectors and term counts in
+    files of its own folder."""
+
+    terms: TermCounts
+    # One vector per chunk and per sentence: arrays (memory-mapped once written), lists of
+    # rows shared between identical texts, or an HNSW graph for a big segment.
+    vectors: VectorRows | faiss_index = ()
+    sentence_vectors: VectorRows | faiss_index = ()
+
     def vector_rows(self) -> tuple[np.ndarray, np.ndarray]:
         """The chunk and sentence vectors as arrays (a changed file reuses its unchanged texts')."""
         return _as_array(self.vectors), _as_array(self.sentence_vectors)
@@ -97,9 +127,8 @@ class Segment:
         work = segments_dir / f".tmp-{self.id}-{uuid.uuid4().hex[:6]}"
         work.mkdir(parents=True)
         try:
-            write_jsonl(work / "documents.jsonl", (asdict(d) for d in self.documents))
-            write_jsonl(work / "chunks.jsonl", (asdict(c) for c in self.chunks))
-            write_jsonl(work / "sentences.jsonl", (asdict(s) for s in self.sentences))
+            for name, records in self.records().items():
+                write_jsonl(work / f"{name}.jsonl", records)
             for name, vectors in (("chunks", self.vectors), ("sentences", self.sentence_vectors)):
                 if row_count(vectors) >= hnsw_threshold:
                     import faiss
@@ -193,7 +222,7 @@ def read_json(path: Path, expected_sha256: str | None) -> Any:
     return record
 
 
-def write_jsonl(path: Path, records: Iterator[Any]) -> None:
+def write_jsonl(path: Path, records: Iterable[Any]) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
 

@@ -4,6 +4,7 @@ and then by CLI flags."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,6 +15,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "docs" / "corpus"
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
 # Example questions the app shows under its question box; they suit the sample corpus.
+# The backends an index is served from (see `Settings.backend`).
+BACKENDS = ("embedded", "milvus")
 DEFAULT_EXAMPLES = (
     "海西州如何培养科技人才？",
     "张掖市在学前教育方面采取了哪些措施？",
@@ -90,6 +93,19 @@ class Settings:
     # can be deleted and rebuilt from it; unset, it is the folder beside the index named
     # `<index>-data` (see `library_dir`).
     data_dir: Path | None = None
+    # Where the index is served from: "embedded" (files in `index_dir`, searched in this
+    # process) or "milvus" (a Milvus collection that several app processes, on several
+    # machines, serve together; `index_dir` is then the writer's local copy of its segments).
+    backend: str = "embedded"
+    # A Milvus server or cluster ("http://host:19530"), or a local file path, which runs
+    # Milvus Lite in this process; unset, `<index_dir>.milvus.db` beside the index.
+    milvus_uri: str | None = None
+    milvus_token: str | None = field(default=None, repr=False)
+    # The name the collections of this library start with (`<name>_chunks`, ...).
+    milvus_collection: str = "rag"
+    # A query first checks, at most this often, whether another process changed the
+    # library (a cheap read); if so the new version is served.
+    refresh_seconds: float = 1.0
     # Chunk sizes in characters: short enough that one chunk holds one or two facts,
     # long enough to keep a sentence with its subject (see docs/architecture.md).
     chunk_size: int = 300
@@ -141,6 +157,14 @@ class Settings:
         for name in ("batch_size", "hnsw_threshold", "candidates", "rrf_k", "llm_max_tokens", "upload_max_mb", "upload_max_files", "query_max_chars"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.backend not in BACKENDS:
+            raise SettingsError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
+        if self.milvus_uri is not None and not re.match(r"(https?|tcp|unix)://", self.milvus_uri) and not self.milvus_uri.endswith(".db"):
+            raise SettingsError(f"milvus_uri must be http://host:port (a Milvus server) or a file path ending in .db (Milvus Lite), got {self.milvus_uri!r}")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,200}", self.milvus_collection):
+            raise SettingsError(f"milvus_collection must be letters, digits and _ (not starting with a digit), got {self.milvus_collection!r}")
+        if self.refresh_seconds < 0:
+            raise SettingsError(f"refresh_seconds must not be negative, got {self.refresh_seconds}")
         if self.llm_timeout <= 0:
             raise SettingsError(f"llm_timeout must be positive, got {self.llm_timeout}")
         index, data = self.index_dir.resolve(), self.library_dir.resolve()
@@ -152,6 +176,11 @@ class Settings:
         """Where uploads and deletions are kept: `data_dir`, else beside the index."""
         return self.data_dir or self.index_dir.with_name(f"{self.index_dir.name}-data")
 
+    @property
+    def milvus_address(self) -> str:
+        """The Milvus URI: `milvus_uri`, else a Milvus Lite file beside the index."""
+        return self.milvus_uri or str(self.index_dir.with_name(f"{self.index_dir.name}.milvus.db"))
+
     @classmethod
     def from_env(cls) -> Settings:
         """Read `RAG_<FIELD>` for every field, e.g. `RAG_CORPUS` (paths joined by the OS
@@ -161,6 +190,11 @@ class Settings:
             corpus=_env_paths("RAG_CORPUS", DEFAULT_CORPUS),
             index_dir=Path(os.environ.get("RAG_INDEX_DIR") or d.index_dir),
             data_dir=Path(os.environ["RAG_DATA_DIR"]) if os.environ.get("RAG_DATA_DIR") else None,
+            backend=os.environ.get("RAG_BACKEND") or d.backend,
+            milvus_uri=os.environ.get("RAG_MILVUS_URI") or None,
+            milvus_token=os.environ.get("RAG_MILVUS_TOKEN") or None,
+            milvus_collection=os.environ.get("RAG_MILVUS_COLLECTION") or d.milvus_collection,
+            refresh_seconds=_env_number("RAG_REFRESH_SECONDS", d.refresh_seconds),
             chunk_size=_env_number("RAG_CHUNK_SIZE", d.chunk_size),
             chunk_overlap=_env_number("RAG_CHUNK_OVERLAP", d.chunk_overlap),
             model=os.environ.get("RAG_MODEL") or d.model,

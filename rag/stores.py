@@ -20,7 +20,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, Protocol, TypeGuard
 
 import numpy as np
 
@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 STOP_WORDS = frozenset(
     ["的", "了", "和", "与", "及", "或", "等", "是", "在", "对", "为", "以", "把", "被", "将", "从", "向", "于", "由", "并", "而", "也", "都", "就", "又", "还", "之", "其", "该", "此", "这", "那", "这些", "那些", "个", "种", "项", "中", "上", "下", "里", "各", "每", "有", "没有", "无", "我", "我们", "你", "他", "她", "它", "他们", "着", "过", "吗", "呢", "吧", "啊", "么", "让", "使", "给", "要", "会", "能", "可", "什么", "怎么", "怎样", "如何", "哪些", "哪个", "哪里", "哪", "多少", "几", "几个", "是否", "为什么", "怎么样", "请问", "分别", "大概", "一下", "方面", "情况", "有关", "关于", "the", "a", "an", "of", "to", "in", "and", "or", "for", "on", "is", "are", "what", "how", "which"]
 )
+# How far an HNSW graph search looks: 128 found 0.87 of the true top 10 at 1M realistic
+# vectors, 512 finds 0.96 at 6 ms p95 (benchmarks/scale.py, docs/benchmarks.md "Scale").
+HNSW_EF_SEARCH = 512
 # Vectors go into an HNSW graph this many rows at a time.
 ADD_BATCH = 8192
 # Consecutive segments' vectors are joined into runs of about this many segments (cut by
@@ -86,6 +89,46 @@ def word_bounds(text: str) -> set[int]:
     return bounds
 
 
+class VectorSearch(Protocol):
+    """What retrieval asks of chunk or sentence vectors, whichever backend holds them
+    (`DenseStore` here, `rag.milvus` on a Milvus server). Rows are positions in the index."""
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and cosines of the `k` nearest vectors, optionally among `allowed` rows only."""
+        ...
+
+    def score(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The cosine of `query` with each of `rows`."""
+        ...
+
+
+class TextSearch(Protocol):
+    """What retrieval and answering ask of BM25, whichever backend holds it."""
+
+    def search(self, tokens: list[str], k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and BM25 scores of the best `k` rows with a positive score."""
+        ...
+
+    def idf(self, token: str) -> float:
+        """BM25's inverse document frequency of `token` over the whole library."""
+        ...
+
+
+# BM25's parameters (Lucene's defaults, bm25s's too): term-frequency saturation and length normalisation.
+BM25_K1, BM25_B = 1.5, 0.75
+
+
+def bm25_norm(lengths: np.ndarray, average: float) -> np.ndarray:
+    """The part of BM25's term-frequency denominator that depends only on a row's length:
+    a row scores `idf * tf / (tf + norm)` for each query word."""
+    return (BM25_K1 * (1 - BM25_B + BM25_B * lengths / max(average, 1e-9))).astype(np.float32)
+
+
+def bm25_idf(rows: int, df: int) -> float:
+    """Lucene's BM25 idf (as bm25s computes it) of a word `df` of `rows` rows hold."""
+    return float(np.log(1 + (rows - df + 0.5) / (df + 0.5)))
+
+
 class DenseStore:
     """Nearest-neighbour search over unit vectors by inner product.
 
@@ -115,7 +158,7 @@ class DenseStore:
 
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 128
+        index.hnsw.efSearch = HNSW_EF_SEARCH
         for at in range(0, len(vectors), ADD_BATCH):
             index.add(np.ascontiguousarray(np.asarray(vectors[at : at + ADD_BATCH], dtype=np.float32)))
         return index
@@ -183,7 +226,7 @@ class DenseStore:
                 best = np.argpartition(-scores, k - 1)[:k]
                 rows, scores = rows[best], scores[best]
             for start, graph in self._graphs:
-                found, ids = graph.search(query.reshape(1, -1), min(k, int(graph.ntotal)))
+                found, ids = graph.search(query.reshape(1, -1), min(k, int(graph.ntotal)), params=_hnsw_params())
                 keep = ids[0] >= 0
                 rows, scores = np.concatenate([rows, ids[0][keep] + start]), np.concatenate([scores, found[0][keep]])
         best = np.argsort(-scores, kind="stable")[:k]
@@ -204,6 +247,14 @@ class DenseStore:
             local = rows[mine] - start
             out[mine] = block.reconstruct_batch(local) if is_graph(block) else block[local]
         return out
+
+
+def _hnsw_params() -> Any:
+    """Search parameters for every graph, whatever efSearch its file was written with
+    (made per search: FAISS parameter objects are not meant to be shared between threads)."""
+    import faiss
+
+    return faiss.SearchParametersHNSW(efSearch=HNSW_EF_SEARCH)  # type: ignore[attr-defined]
 
 
 def _cuts_after(key: str) -> bool:
@@ -289,16 +340,13 @@ class LexicalStore:
     """BM25 (Lucene's variant, as bm25s computes it) over the term counts of all segments,
     scored at query time from the combined document frequencies and lengths."""
 
-    K1, B = 1.5, 0.75
-
     def __init__(self, matrix, lengths: np.ndarray, vocabulary: Vocabulary) -> None:  # type: ignore[no-untyped-def]
         self.matrix = matrix  # rows x columns, compressed by column: a word's rows are contiguous
         self.size = len(lengths)
         self.vocabulary = vocabulary
         self.columns = matrix.shape[1]
         average = float(lengths.mean()) if self.size else 1.0
-        # The part of BM25's term-frequency denominator that depends only on the row.
-        self._norm = (self.K1 * (1 - self.B + self.B * lengths / max(average, 1e-9))).astype(np.float32)
+        self._norm = bm25_norm(lengths, average)
 
     @classmethod
     def combine(cls, parts: Sequence[TermCounts], vocabulary: Vocabulary | None = None) -> LexicalStore:
@@ -360,5 +408,4 @@ class LexicalStore:
 
     def idf(self, token: str) -> float:
         """BM25's inverse document frequency: rare words weigh more."""
-        df = self.document_frequency(token)
-        return float(np.log(1 + (self.size - df + 0.5) / (df + 0.5)))
+        return bm25_idf(self.size, self.document_frequency(token))

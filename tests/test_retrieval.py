@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from conftest import BACKENDS, SMALL_CORPUS, engine_on
+
 from rag.engine import Engine
 from rag.evaluation import GoldItem, covers, evaluate_retrieval
 from rag.retrieval import fuse, quoted_ranking
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def small_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embedder) -> Engine:  # type: ignore[no-untyped-def]
+    """The small corpus on each backend: every search test runs on both."""
+    return engine_on(request.param, tmp_path_factory.mktemp("search"), SMALL_CORPUS, model_cache, embedder)
 
 
 def test_hybrid_finds_a_paraphrased_fact_that_bm25_misses(small_engine: Engine) -> None:

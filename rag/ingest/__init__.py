@@ -133,10 +133,10 @@ def load_documents(paths: Iterable[Path]) -> list[Document]:
 def assign_ids(files: list[Path], roots: list[Path]) -> dict[Path, str]:
     """A unique base document id per file, the same on every run over the same files."""
     used: set[str] = set()
-    return {file: _unique(_base_id(file, roots), used) for file in files}
+    return {file: _unique(base_id(file, roots), used) for file in files}
 
 
-def _base_id(source: Path, roots: list[Path]) -> str:
+def base_id(source: Path, roots: list[Path]) -> str:
     """The file's path below the folder it was found in, without suffix: stable across runs."""
     for root in roots:
         if root.is_dir() and source.is_relative_to(root):
