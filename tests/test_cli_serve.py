@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import httpx
-from conftest import SMALL_SETTINGS, free_port, write_corpus
+from conftest import SMALL_SETTINGS, free_port, rag_env, write_corpus
 
 
 def test_first_start_builds_the_index_then_serves_on_localhost(tmp_path: Path, model_cache: Path) -> None:
@@ -45,14 +45,16 @@ def test_first_start_builds_the_index_then_serves_on_localhost(tmp_path: Path, m
     assert "building it from the library first" in stderr and "rag: warning" not in stderr
 
 
-def test_a_busy_port_is_a_one_line_error(tmp_path: Path, model_cache: Path, small_engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_busy_port_is_a_one_line_error(small_engine) -> None:  # type: ignore[no-untyped-def]
     import socket
 
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        env = {**os.environ, "RAG_INDEX_DIR": str(small_engine.settings.index_dir), "RAG_MODEL_CACHE": str(model_cache)}
+        # The engine's own corpus: `rag serve` then finds the index up to date (other tests
+        # search this index, and see any version a process publishes into it).
+        env = rag_env(small_engine.settings)
         result = subprocess.run(
             [sys.executable, "-m", "rag", "serve", "--port", str(port)],
             env=env,
@@ -88,16 +90,16 @@ def _serve_stderr(env: dict[str, str], host: str) -> str:
     return stderr
 
 
-def test_listening_beyond_localhost_warns_unless_a_password_is_set(model_cache: Path, small_engine) -> None:  # type: ignore[no-untyped-def]
-    env = {**os.environ, "RAG_INDEX_DIR": str(small_engine.settings.index_dir), "RAG_MODEL_CACHE": str(model_cache)}
+def test_listening_beyond_localhost_warns_unless_a_password_is_set(small_engine) -> None:  # type: ignore[no-untyped-def]
+    env = rag_env(small_engine.settings)
     env.pop("RAG_AUTH", None)
     warned = _serve_stderr(env, "0.0.0.0")
     assert "rag: warning: listening on 0.0.0.0 without a password" in warned and "RAG_AUTH=user:password" in warned
     assert "rag: warning" not in _serve_stderr({**env, "RAG_AUTH": "analyst:s3cret"}, "0.0.0.0")
 
 
-def test_a_malformed_password_setting_is_a_one_line_error(model_cache: Path, small_engine) -> None:  # type: ignore[no-untyped-def]
-    env = {**os.environ, "RAG_INDEX_DIR": str(small_engine.settings.index_dir), "RAG_AUTH": "analyst"}
+def test_a_malformed_password_setting_is_a_one_line_error(small_engine) -> None:  # type: ignore[no-untyped-def]
+    env = {**rag_env(small_engine.settings), "RAG_AUTH": "analyst"}
     result = subprocess.run(
         [sys.executable, "-m", "rag", "serve"], env=env, capture_output=True, text=True, timeout=120, check=False
     )
