@@ -375,22 +375,6 @@ def synthetic_data(
     return vectors, token_lists, query_vectors, [words[r].tolist() for r in query_ranks]
 
 
-COLUMNS = (
-    "store",
-    "kind",
-    "n",
-    "build_s",
-    "p50_ms",
-    "p95_ms",
-    "recall",
-    "rss_mb",
-    "peak_mb",
-    "disk_mb",
-    "load_s",
-    "params",
-)
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return "-"
@@ -416,9 +400,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     _quiet()
     log.info("load average %s on %d cores", load_average(), os.cpu_count())
-    if not args.json:
-        print("| " + " | ".join(COLUMNS) + " | load avg |", flush=True)
-        print("|" + "---|" * (len(COLUMNS) + 1), flush=True)
+    header = False
     for n in args.sizes:
         started = time.perf_counter()
         if args.realistic:
@@ -432,8 +414,10 @@ def main() -> None:
         log.info("n=%d: data in %.1f s", n, time.perf_counter() - started)
         rows = measure_milvus(*inputs, k=K, keep=args.keep)
         for row in rows:
-            row["load_average"] = load_average()
-            print(json.dumps(row) if args.json else "| " + " | ".join(_cell(row[c]) for c in COLUMNS) + f" | {row['load_average']} |", flush=True)  # fmt: skip
+            if not args.json and not header:  # the columns of scale.py's Row, which rows hold
+                print("| " + " | ".join(row) + " | load avg |\n" + "|" + "---|" * (len(row) + 1), flush=True)
+                header = True
+            print(json.dumps({**row, "load_average": load_average()}) if args.json else "| " + " | ".join(_cell(v) for v in row.values()) + f" | {load_average()} |", flush=True)  # fmt: skip
         del inputs, rows
 
 

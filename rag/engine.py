@@ -153,7 +153,7 @@ class Engine:
         neither restricts anything."""
         if not where and doc_ids is None:
             return None
-        return [d.doc_id for d in self.documents if (doc_ids is None or d.doc_id in doc_ids) and (not where or where.matches(d))]
+        return [d.doc_id for d in self.index.documents.values() if (doc_ids is None or d.doc_id in doc_ids) and (not where or where.matches(d))]
 
     def search(
         self, query: str, k: int = 10, doc_ids: Collection[str] | None = None, where: DocumentFilter | None = None

@@ -166,8 +166,9 @@ class MilvusBackend:
         return meta
 
     def open(self, reuse: Index | None = None) -> Index:
-        """The library as the collections hold it now. A segment deleted by another process
-        while its records are read makes the read start again."""
+        """The library as the collections hold it now. The records of segments this backend
+        read before are kept here, so `reuse` adds nothing. A segment deleted by another
+        process while its records are read makes the read start again."""
         meta = self._checked_meta()
         for attempt in range(OPEN_ATTEMPTS):
             entries = self._entries()
