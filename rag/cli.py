@@ -263,6 +263,10 @@ def serve(
             index_corpus(settings)
         engine = Engine.open(settings=settings)
         engine.sync()  # files added to or deleted from the corpus while the app was down
+        if not _is_local(host) and settings.admin_auth is None:
+            engine.make_read_only(f"the app listens on {host} and RAG_ADMIN_AUTH is not set")
+        if engine.read_only:
+            typer.echo(f"rag: the library cannot be changed from the app: {engine.read_only}", err=True)
     from ui.app import launch  # here, so that other commands never pay for importing gradio
 
     try:

@@ -25,7 +25,7 @@ from rag.ingest.load import find_files
 from rag.jobs import Job, JobQueue
 from rag.library import Library, LibraryError, LibraryState, Upload, UploadError
 from rag.llm import ChatClient
-from rag.queries import Query, check_query
+from rag.queries import Query, check_doc_ids, check_k, check_query
 from rag.retrieval import Retriever
 from rag.schema import Answer, Document, DocumentFilter, Hit, Match
 from rag.settings import Settings
@@ -69,6 +69,8 @@ class Engine:
         self.library = Library(settings)
         self._changing = threading.Lock()  # one library change at a time
         self._refreshing = threading.Lock()
+        # Why the library cannot be changed through this engine (None: it can).
+        self.read_only: str | None = "the library is read-only here (RAG_READ_ONLY=1)" if settings.read_only else None
         self._checked = time.monotonic()
         # Uploads, deletions and rebuilds run here, one at a time; what the user did wrong
         # (a refused upload, a document deleted meanwhile) is the job's error message.
@@ -143,7 +145,7 @@ class Engine:
     def chunk_count(self, doc_id: str) -> int:
         return len(self.index.doc_rows.get(doc_id, ()))
 
-    def check(self, text: str, field: str) -> Query:
+    def check(self, text: object, field: str) -> Query:
         """`text` as it will be searched (cut to `query_max_chars`); raises `QueryError`,
         naming `field`, for a blank input or one with nothing to search for."""
         return check_query(text, field, self.settings.query_max_chars)
@@ -160,7 +162,7 @@ class Engine:
     ) -> list[Hit]:
         """The `k` best passages for `query`, best first; optionally only from `doc_ids`
         and the documents matching `where` (year, issuer, kind, 发文字号)."""
-        checked = self.check(query, "query")
+        checked, k, doc_ids = self.check(query, "query"), check_k(k), check_doc_ids(doc_ids)
         self.refresh()
         return self.retriever.run(checked.text, k, self.select(where, doc_ids))
 
@@ -187,13 +189,13 @@ class Engine:
     def similar(self, passage: str, k: int = 10) -> list[Hit]:
         """Passages of other documents similar to `passage` (or to a chunk id), grouped
         by document."""
-        checked = self.check(passage, "passage")
+        checked, k = self.check(passage, "passage"), check_k(k)
         self.refresh()
         return self.retriever.similar(checked.text, k)
 
     def locate(self, text: str, k: int = 5) -> list[Match]:
         """Where a remembered sentence really comes from: exact matches, then close ones."""
-        checked = self.check(text, "text")
+        checked, k = self.check(text, "text"), check_k(k)
         self.refresh()
         return self.retriever.locate(checked.text, k)
 
@@ -216,6 +218,7 @@ class Engine:
         library only once the index that holds it is committed. Refused files (including
         content the library holds already) are listed with the reason and leave nothing
         behind. With `consume` the given files are deleted afterwards (they are copies)."""
+        self._check_writable()
         self._check_upload_count(files)
         try:
             with self._changing, self.library.changing() as state:
@@ -274,6 +277,7 @@ class Engine:
     def remove_document(self, doc_id: str, progress: Progress | None = None) -> LibraryChange:
         """Delete the file holding `doc_id` from the library (an upload is deleted from
         disk, a corpus file is only excluded) and re-index; every document of that file goes."""
+        self._check_writable()
         with self._changing, self.library.changing() as state:
             document = self.index.documents.get(doc_id)
             if document is None:
@@ -290,6 +294,7 @@ class Engine:
 
     def rebuild(self, progress: Progress | None = None) -> LibraryChange:
         """Re-read and re-embed the whole library into a fresh index."""
+        self._check_writable()
         with self._changing, self.library.changing() as state:
             return LibraryChange(report=self._reindex(progress, state, rebuild=True))
 
@@ -312,19 +317,32 @@ class Engine:
     def submit_upload(self, files: Sequence[Path], consume: bool = False) -> Job[LibraryChange]:
         """`add_files` as a background job: returns at once; the job runs after the jobs
         queued before it, while searches go on. Too many files are refused at once."""
+        self._check_writable()
         self._check_upload_count(files)
         names = ", ".join(f.name for f in files)
         return self.jobs.submit("upload", names, lambda progress: self.add_files(files, progress, consume))
 
     def submit_delete(self, doc_id: str) -> Job[LibraryChange]:
         """`remove_document` as a background job."""
+        self._check_writable()
         document = self.index.documents.get(doc_id)
         subject = document.title if document else doc_id
         return self.jobs.submit("delete", subject, lambda progress: self.remove_document(doc_id, progress))
 
     def submit_rebuild(self) -> Job[LibraryChange]:
         """`rebuild` as a background job."""
+        self._check_writable()
         return self.jobs.submit("rebuild", "", lambda progress: self.rebuild(progress))
+
+    def make_read_only(self, reason: str) -> None:
+        """Refuse every change from now on, saying `reason` (the app beyond loopback without a
+        librarian login, or `RAG_READ_ONLY`)."""
+        self.read_only = self.read_only or reason
+
+    def _check_writable(self) -> None:
+        """Every change is refused, with the reason, when the engine is read-only."""
+        if self.read_only:
+            raise LibraryError(self.read_only)
 
     def _check_upload_count(self, files: Sequence[Path]) -> None:
         if len(files) > self.settings.upload_max_files:

@@ -9,7 +9,14 @@ hundred characters and fuzzy matching slows down with length.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
+
+# The most results one call returns (`k`): enough for any page, bounded for a caller.
+MAX_K = 100
+# Halves of UTF-16 surrogate pairs alone: no character; JSON lets a caller send them.
+_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class QueryError(ValueError):
@@ -40,11 +47,40 @@ class Query:
         return f"输入共 {self.original_chars} 字，超过 {len(self.text)} 字的上限，只使用了前 {len(self.text)} 字。"
 
 
-def check_query(text: str, field: str, max_chars: int) -> Query:
-    """`text` stripped and cut to `max_chars`; raises `QueryError` when nothing is left to search."""
-    stripped = text.strip()
+def check_query(text: object, field: str, max_chars: int) -> Query:
+    """`text` stripped (of lone surrogates too) and cut to `max_chars`; raises `QueryError`
+    when it is not text or nothing is left to search."""
+    if not isinstance(text, str):
+        raise QueryError(field, "type", f"must be text, got {_kind(text)}")
+    stripped = _LONE_SURROGATES.sub("", text).strip()
     if not stripped:
         raise QueryError(field, "empty", "is empty")
     if not any(c.isalnum() for c in stripped):
         raise QueryError(field, "no_words", "has no words to search for (only punctuation, symbols or emoji)")
     return Query(stripped[:max_chars].rstrip(), len(stripped))
+
+
+def check_k(k: object, field: str = "k") -> int:
+    """How many results a call asks for: a whole number from 1 to `MAX_K` (a slider's 5.0 counts)."""
+    if isinstance(k, (int, float)) and not isinstance(k, bool) and float(k).is_integer() and 1 <= k <= MAX_K:
+        return int(k)
+    raise QueryError(field, "range", f"must be a whole number from 1 to {MAX_K}, got {_kind(k)}")
+
+
+def check_doc_ids(doc_ids: object, field: str = "doc_ids") -> Collection[str] | None:
+    """Document ids to search within: None (all) or a list of ids; one string is refused,
+    not read as a list of characters."""
+    if doc_ids is None:
+        return None
+    if not isinstance(doc_ids, (list, tuple, set, frozenset)) or not all(isinstance(d, str) for d in doc_ids):
+        raise QueryError(field, "type", f"must be a list of document ids, got {_kind(doc_ids)}")
+    return list(doc_ids)
+
+
+def _kind(value: object) -> str:
+    """A short description of a bad value for an error message."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value[:40])
+    return f"a {type(value).__name__}"

@@ -144,8 +144,13 @@ class Settings:
     examples: tuple[str, ...] = DEFAULT_EXAMPLES
     # Longer questions and pastes are cut to this many characters, with a notice.
     query_max_chars: int = 1000
+    # A read-only app serves questions and searches but refuses every change to the library.
+    read_only: bool = False
     # The app asks for this user name and password (RAG_AUTH=user:password) when set.
     auth: tuple[str, str] | None = field(default=None, repr=False)
+    # The librarian's login (RAG_ADMIN_AUTH=user:password): every change to the library
+    # through the app needs it; readers do not.
+    admin_auth: tuple[str, str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.chunk_size < 20:
@@ -216,7 +221,9 @@ class Settings:
             upload_max_files=_env_number("RAG_UPLOAD_MAX_FILES", d.upload_max_files),
             examples=_env_lines("RAG_EXAMPLES") or d.examples,
             query_max_chars=_env_number("RAG_QUERY_MAX_CHARS", d.query_max_chars),
+            read_only=_env_bool("RAG_READ_ONLY", d.read_only),
             auth=_env_auth("RAG_AUTH"),
+            admin_auth=_env_auth("RAG_ADMIN_AUTH"),
         )
 
     def answer_threshold(self) -> float:

@@ -98,6 +98,16 @@ def test_listening_beyond_localhost_warns_unless_a_password_is_set(small_engine)
     assert "rag: warning" not in _serve_stderr({**env, "RAG_AUTH": "analyst:s3cret"}, "0.0.0.0")
 
 
+def test_beyond_localhost_without_a_librarian_login_the_app_is_read_only_and_says_so(small_engine) -> None:  # type: ignore[no-untyped-def]
+    env = rag_env(small_engine.settings)
+    said = "rag: the library cannot be changed from the app: the app listens on 0.0.0.0 and RAG_ADMIN_AUTH is not set"
+    assert said in _serve_stderr({**env, "RAG_AUTH": "analyst:s3cret"}, "0.0.0.0")
+    librarian = {**env, "RAG_AUTH": "analyst:s3cret", "RAG_ADMIN_AUTH": "librarian:c0rrect"}
+    assert "cannot be changed" not in _serve_stderr(librarian, "0.0.0.0")
+    assert "cannot be changed" not in _serve_stderr(env, "127.0.0.1")
+    assert "RAG_READ_ONLY=1" in _serve_stderr({**env, "RAG_READ_ONLY": "1"}, "127.0.0.1")
+
+
 def test_a_malformed_password_setting_is_a_one_line_error(small_engine) -> None:  # type: ignore[no-untyped-def]
     env = {**rag_env(small_engine.settings), "RAG_AUTH": "analyst"}
     result = subprocess.run(

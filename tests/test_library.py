@@ -325,3 +325,23 @@ def test_a_second_engine_on_the_same_index_serves_the_other_ones_upload_at_its_n
     # Nothing changed since: the next query checks the version and opens nothing.
     index = reader.index
     assert reader.refresh() is False and reader.index is index
+
+
+def test_a_read_only_engine_refuses_every_change_with_the_reason_and_still_answers(settings, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from rag.library import LibraryError
+
+    engine = open_fresh_engine(settings.with_overrides(read_only=True), embedder)
+    upload = _upload(tmp_path / "incoming", "linchuan.txt", NEW_REPORT)
+    doc_id = engine.documents[0].doc_id
+    for change in (
+        lambda: engine.add_files([upload]),
+        lambda: engine.submit_upload([upload]),
+        lambda: engine.remove_document(doc_id),
+        lambda: engine.submit_delete(doc_id),
+        lambda: engine.rebuild(),
+        lambda: engine.submit_rebuild(),
+    ):
+        with pytest.raises(LibraryError, match=r"read-only here \(RAG_READ_ONLY=1\)"):
+            change()
+    assert not engine.library.uploads_dir.exists() or not any(engine.library.uploads_dir.iterdir())
+    assert engine.search("北川市", k=1)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import logging
 import os
 import queue
-import tempfile
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,8 @@ import gradio as gr
 from rag.engine import Engine, LibraryChange
 from rag.ingest.load import SUPPORTED_SUFFIXES
 from rag.jobs import Job
-from rag.library import UploadError
-from rag.queries import Query, QueryError
+from rag.library import LibraryError, UploadError
+from rag.queries import Query, QueryError, check_doc_ids
 from rag.rows import answer_row, document_row, hits_row, matches_row
 from rag.schema import Answer, Document, DocumentFilter, Hit
 from ui import render
@@ -41,6 +43,10 @@ PAGE_JOBS = 5
 # Gradio's upload cache, inside the data directory; copies older than an hour are removed.
 GRADIO_CACHE = ".gradio"
 CACHE_CLEANUP = (3600, 3600)
+# The longest a failed login waits before it is answered (see `Logins`).
+LOGIN_MAX_DELAY = 5.0
+# Answers offered for download, under the cache folder.
+EXPORTS = "answers"
 CSS = """
 .rag-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 14px; margin: 8px 0; }
 .rag-card:target { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
@@ -87,8 +93,14 @@ def build_app(engine: Engine) -> gr.Blocks:
     # ---------------------------------------------------------------- JSON API
     def checked(text: str, field: str) -> Query:
         """The input as it will be searched; an unsearchable one is the API call's error."""
-        try:
+        with reasons():
             return engine.check(text, field)
+
+    @contextmanager
+    def reasons() -> Iterator[None]:
+        """A refused input (its text, `k`, `doc_ids`) is the API call's error, with its reason."""
+        try:
+            yield
         except QueryError as exc:
             raise gr.Error(str(exc)) from None
 
@@ -102,7 +114,9 @@ def build_app(engine: Engine) -> gr.Blocks:
     ) -> dict[str, Any]:
         """Answer a question; every claim cites its exact source span. Optionally only from
         some document ids, a year, an issuer (part of its name), a kind (通知, 意见, ...) or a 发文字号."""
-        return answer_row(engine.ask(checked(question, "question"), where=where(doc_ids, year, issuer, kind, doc_number)))
+        with reasons():
+            ids = check_doc_ids(doc_ids)
+        return answer_row(engine.ask(checked(question, "question"), where=where(list(ids or ()), year, issuer, kind, doc_number)))
 
     def api_search(
         query: str,
@@ -116,24 +130,28 @@ def build_app(engine: Engine) -> gr.Blocks:
         """Hybrid search for passages, optionally within some document ids, a year, an issuer,
         a kind or a 发文字号."""
         q = checked(query, "query")
-        return hits_row(q, engine.search(q.text, int(k), where=where(doc_ids, year, issuer, kind, doc_number)))
+        with reasons():
+            return hits_row(q, engine.search(q.text, k, doc_ids, where=where(None, year, issuer, kind, doc_number)))
 
     def api_similar(passage: str, k: int = 10) -> dict[str, Any]:
         """Passages in other documents similar to a passage (or a chunk id)."""
         q = checked(passage, "passage")
-        return hits_row(q, engine.similar(q.text, int(k)))
+        with reasons():
+            return hits_row(q, engine.similar(q.text, k))
 
     def api_quote(text: str, k: int = 5) -> dict[str, Any]:
         """Where a remembered sentence really comes from."""
         q = checked(text, "text")
-        return matches_row(q, engine.locate(q.text, int(k)))
+        with reasons():
+            return matches_row(q, engine.locate(q.text, k))
 
     def api_documents() -> list[dict[str, Any]]:
         """The documents in the library."""
         return [document_row(d, engine.chunk_count(d.doc_id)) for d in engine.documents]
 
     # ---------------------------------------------------------------- 问答
-    exports = Path(tempfile.mkdtemp(prefix="rag-answers-"))
+    # Answers offered for download live in the data directory, never in /tmp.
+    exports = engine.settings.library_dir / GRADIO_CACHE / EXPORTS
 
     def answer_outputs(answer: Answer) -> tuple[str, str, str, gr.DownloadButton]:
         markdown = render.answer_markdown(answer)
@@ -245,23 +263,42 @@ def build_app(engine: Engine) -> gr.Blocks:
                 lines += job_lines(job, engine.jobs.ahead_of(job))
         return render.message_html(lines)
 
-    def on_upload(files: list[str] | None, page_jobs: list[str]) -> tuple[Any, ...]:
+    def refused(user: str | None, password: str | None) -> str | None:
+        """Why a change may not be made from this page (None: it may). Checked here, on the
+        server, for every change event, however it is called."""
+        if engine.read_only:
+            return f"本应用为只读，不能修改文档库（{engine.read_only}）。"
+        admin = engine.settings.admin_auth
+        if admin is not None:
+            given = ((user or "").encode(), (password or "").encode())
+            if not (hmac.compare_digest(given[0], admin[0].encode()) & hmac.compare_digest(given[1], admin[1].encode())):
+                log.warning("a library change was refused: wrong or missing librarian login")
+                return "修改文档库需要管理员登录：请填写管理员用户名和密码。"
+        return None
+
+    def change(start: Callable[[], Job[LibraryChange]], page_jobs: list[str], user: str | None, password: str | None, failed: str) -> tuple[Any, ...]:  # fmt: skip
+        """Start a library job unless this page may not change the library or it is refused."""
+        reason = refused(user, password)
+        if reason:
+            return submitted(None, page_jobs, reason)
+        try:
+            return submitted(start(), page_jobs)
+        except (UploadError, LibraryError) as exc:
+            return submitted(None, page_jobs, f"{failed}：{exc}")
+
+    def on_upload(files: list[str] | None, page_jobs: list[str], user: str | None = None, password: str | None = None) -> tuple[Any, ...]:  # fmt: skip
         if not files:
             return submitted(None, page_jobs, "请先选择要上传的文件。")
-        try:
-            # The job deletes Gradio's copies once the library has its own.
-            job = engine.submit_upload([Path(f) for f in files], consume=True)
-        except UploadError as exc:
-            return submitted(None, page_jobs, f"未上传：{exc}")
-        return submitted(job, page_jobs)
+        # The job deletes Gradio's copies once the library has its own.
+        return change(lambda: engine.submit_upload([Path(f) for f in files], consume=True), page_jobs, user, password, "未上传")
 
-    def on_delete(doc_id: str | None, page_jobs: list[str]) -> tuple[Any, ...]:
+    def on_delete(doc_id: str | None, page_jobs: list[str], user: str | None = None, password: str | None = None) -> tuple[Any, ...]:  # fmt: skip
         if not doc_id:
             return submitted(None, page_jobs, "请先选择要删除的文档。")
-        return submitted(engine.submit_delete(doc_id), page_jobs)
+        return change(lambda: engine.submit_delete(doc_id), page_jobs, user, password, "未删除")
 
-    def on_rebuild(page_jobs: list[str]) -> tuple[Any, ...]:
-        return submitted(engine.submit_rebuild(), page_jobs)
+    def on_rebuild(page_jobs: list[str], user: str | None = None, password: str | None = None) -> tuple[Any, ...]:
+        return change(engine.submit_rebuild, page_jobs, user, password, "未重建")
 
     def on_tick(page_jobs: list[str], shown: list[str]) -> tuple[Any, ...]:
         """Where this page's jobs are; when one has ended since the last tick, the library
@@ -321,6 +358,8 @@ def build_app(engine: Engine) -> gr.Blocks:
                 quote_button = gr.Button("定位原文", variant="primary", elem_id="quote-button")
                 quote_box = gr.HTML(elem_id="quote")
             with gr.Tab("文档库", id="library"):
+                if engine.read_only:
+                    gr.HTML(render.message_html([(False, f"本应用为只读，不能上传、删除或重建（{engine.read_only}）。")]), elem_id="read-only")
                 table = gr.Dataframe(
                     value=library_table(),
                     headers=["标题", "日期", "文种", "发文机关", "发文字号", "来源文件", "段落数", "文档 ID"],
@@ -350,6 +389,9 @@ def build_app(engine: Engine) -> gr.Blocks:
                     )
                     delete_button = gr.Button("删除", variant="stop", scale=1, elem_id="delete-button")
                 rebuild_button = gr.Button("重建索引", elem_id="rebuild-button")
+                with gr.Row(visible=engine.settings.admin_auth is not None):
+                    admin_user = gr.Textbox(label="管理员用户名（上传、删除、重建需要）", elem_id="admin-user")
+                    admin_password = gr.Textbox(label="管理员密码", type="password", elem_id="admin-password")
                 library_message = gr.HTML(elem_id="library-message")
 
         ask_outputs = [answer_box, sources_box, markdown_box, download]
@@ -366,10 +408,11 @@ def build_app(engine: Engine) -> gr.Blocks:
         page_jobs, shown = gr.State([]), gr.State([])
         timer = gr.Timer(POLL_SECONDS, active=False)
         buttons = [library_message, uploads, page_jobs, timer]
-        upload_button.click(on_upload, [uploads, page_jobs], buttons, **private)
-        confirm = "(doc, jobs) => [(doc && confirm('删除所选文档所在的整个文件？')) ? doc : null, jobs]"
-        delete_button.click(on_delete, [to_delete, page_jobs], buttons, js=confirm, **private)
-        rebuild_button.click(on_rebuild, page_jobs, buttons, **private)
+        login = [admin_user, admin_password]
+        upload_button.click(on_upload, [uploads, page_jobs, *login], buttons, **private)
+        confirm = "(doc, jobs, user, password) => [(doc && confirm('删除所选文档所在的整个文件？')) ? doc : null, jobs, user, password]"
+        delete_button.click(on_delete, [to_delete, page_jobs, *login], buttons, js=confirm, **private)
+        rebuild_button.click(on_rebuild, [page_jobs, *login], buttons, **private)
         timer.tick(on_tick, [page_jobs, shown], [library_message, *views, shown, timer], **private)
         # Every page load shows the library as it is now, not as it was when the app started.
         app.load(library_views, None, views, **private)
@@ -416,11 +459,44 @@ def job_lines(job: Job[LibraryChange], ahead: int) -> list[tuple[bool, str]]:
 
 def _markdown_file(markdown: str, folder: Path) -> str:
     """The answer as a .md file for the download button, named by its content: asking the
-    same question again reuses the file instead of adding one."""
+    same question again reuses the file instead of adding one. Files older than Gradio's
+    cache age are removed as new ones are written."""
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"answer-{hashlib.sha1(markdown.encode()).hexdigest()[:12]}.md"
     if not path.exists():
         path.write_text(markdown, encoding="utf-8")
+    oldest = time.time() - CACHE_CLEANUP[1]
+    for old in folder.glob("answer-*.md"):
+        try:
+            if old.stat().st_mtime < oldest:
+                old.unlink()
+        except FileNotFoundError:  # another request removed it first
+            continue
     return str(path)
+
+
+class Logins:
+    """The page's login check: each failed login in a row makes the next failure's answer
+    wait twice as long (from 0.1 s, up to `LOGIN_MAX_DELAY`), so guessing is slow; each is
+    logged. A right password is never delayed and resets the count."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self._account = (user.encode(), password.encode())
+        self._failures = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, user: str, password: str) -> bool:
+        given = (user.encode(), password.encode())
+        if hmac.compare_digest(given[0], self._account[0]) & hmac.compare_digest(given[1], self._account[1]):
+            with self._lock:
+                self._failures = 0
+            return True
+        with self._lock:
+            self._failures += 1
+            delay = min(LOGIN_MAX_DELAY, 0.1 * 2 ** min(self._failures - 1, 16))
+        log.warning("failed login for user %r (%d in a row); answering in %.1f s", user[:40], self._failures, delay)
+        time.sleep(delay)
+        return False
 
 
 def launch(engine: Engine, host: str = "127.0.0.1", port: int = 7860) -> tuple[gr.Blocks, str]:
@@ -434,7 +510,7 @@ def launch(engine: Engine, host: str = "127.0.0.1", port: int = 7860) -> tuple[g
     _, url, _ = app.launch(
         server_name=host,
         server_port=port,
-        auth=[engine.settings.auth] if engine.settings.auth else None,
+        auth=Logins(*engine.settings.auth) if engine.settings.auth else None,
         max_file_size=f"{engine.settings.upload_max_mb}mb",
         prevent_thread_lock=True,
         quiet=True,

@@ -232,11 +232,17 @@ def pdf_to_text(path: Path, data: bytes) -> RawText:
     the running headers and footers a browser or printer put on each page (the print
     time, the page's title, its web address and page number)."""
     from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
+    from pypdf.filters import ZLIB_MAX_OUTPUT_LENGTH
 
     # pypdf logs each repair it attempts ("EOF marker not found"); the caller reports the outcome.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = PdfReader(io.BytesIO(data), strict=False)
-    pages = [(page.extract_text() or "").split("\n") for page in reader.pages]
+    try:
+        pages = [(page.extract_text() or "").split("\n") for page in reader.pages]
+    except LimitReachedError:  # pypdf stops decoding a stream at its bound, memory stays bounded
+        limit = ZLIB_MAX_OUTPUT_LENGTH // 10**6
+        raise LoadError(f"refused: a compressed stream in the PDF decodes to more than {limit} MB (a decompression bomb)") from None
     running = _running_lines(pages)
     removed: list[Removal] = []
     kept: list[str] = []
@@ -276,13 +282,36 @@ def _masked(line: str) -> str:
 _WORD_HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 
 
+# A DOCX is a zip archive. A long report's unpacks to a few MB of XML; an archive that
+# unpacks to far more, or packs its parts far tighter than XML compresses, is refused
+# before parsing (a "zip bomb": 1 MB that unpacks to 1 GiB of XML would take gigabytes).
+ARCHIVE_MAX_UNPACKED = 256 * 2**20
+ARCHIVE_MAX_RATIO = 200  # XML compresses 5-20x; a bomb's parts 1000x and more
+
+
+def check_archive(data: bytes) -> None:
+    """Raise `LoadError` for an archive too big once unpacked, or packed too tightly."""
+    import zipfile
+
+    members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > ARCHIVE_MAX_UNPACKED:
+        raise LoadError(f"refused: the archive unpacks to {unpacked / 2**20:,.0f} MB (the limit is {ARCHIVE_MAX_UNPACKED // 2**20} MB)")
+    for member in members:
+        if member.file_size > 2**20 and member.file_size > ARCHIVE_MAX_RATIO * max(member.compress_size, 1):
+            ratio = member.file_size / max(member.compress_size, 1)
+            raise LoadError(f"refused: {member.filename} in the archive is packed {ratio:,.0f}x (more than {ARCHIVE_MAX_RATIO}x: a zip bomb)")
+
+
 def docx_to_text(path: Path, data: bytes) -> RawText:
     """Paragraphs and tables in document order (a table row is one line, see `table_rows`);
-    Word's Title style marks the title, Heading N styles the outline."""
+    Word's Title style marks the title, Heading N styles the outline. The archive is
+    checked before it is opened (`check_archive`)."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_archive(data)
     document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     headings: dict[str, float] = {}

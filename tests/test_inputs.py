@@ -1,0 +1,128 @@
+"""Every input of search, similar and quote is checked in one place (rag/queries.py), with a
+one-line reason naming the field; results never exceed k."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.engine import Engine
+from rag.queries import MAX_K, QueryError
+
+
+@pytest.mark.parametrize("text", [5, 1.5, ["教师"], {"q": "教师"}, None, True])
+def test_text_that_is_not_a_string_is_refused_naming_the_field(small_engine: Engine, text: object) -> None:
+    for call, field in ((small_engine.search, "query"), (small_engine.similar, "passage"), (small_engine.locate, "text")):
+        with pytest.raises(QueryError, match=rf"^{field}: must be text, got "):
+            call(text)  # type: ignore[arg-type]
+
+
+def test_lone_surrogates_are_dropped_before_searching(small_engine: Engine) -> None:
+    assert small_engine.search("骨干教师\ud800培训", k=3) == small_engine.search("骨干教师培训", k=3)
+    with pytest.raises(QueryError, match="^query: is empty"):
+        small_engine.search("\udc00 \ud800")
+
+
+@pytest.mark.parametrize("k", [0, -1, 10**9, MAX_K + 1, "abc", None, [3], 2.5, True])
+def test_k_outside_one_to_the_limit_or_not_a_number_is_refused(small_engine: Engine, k: object) -> None:
+    for call in (small_engine.search, small_engine.similar, small_engine.locate):
+        with pytest.raises(QueryError, match=rf"^k: must be a whole number from 1 to {MAX_K}, got "):
+            call("骨干教师培训", k=k)  # type: ignore[arg-type]
+
+
+def test_results_never_exceed_k(small_engine: Engine) -> None:
+    assert len(small_engine.search("教师", k=2)) <= 2
+    assert len(small_engine.similar("每年培训骨干教师", k=1)) <= 1
+    assert len(small_engine.locate("教师", k=1)) <= 1
+    assert small_engine.search("教师", k=3.0)  # a slider's value
+
+
+@pytest.mark.parametrize("doc_ids", ["beichuan", 7, True, [["beichuan"]], [1]])
+def test_doc_ids_must_be_a_list_of_ids(small_engine: Engine, doc_ids: object) -> None:
+    with pytest.raises(QueryError, match="^doc_ids: must be a list of document ids, got "):
+        small_engine.search("教师", doc_ids=doc_ids)  # type: ignore[arg-type]
+
+
+def test_answer_downloads_are_written_in_the_data_directory_and_old_ones_removed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import time
+
+    from ui.app import CACHE_CLEANUP, _markdown_file
+
+    folder = tmp_path / "data" / ".gradio" / "answers"
+    first = _markdown_file("# 答案一", folder)
+    old = time.time() - CACHE_CLEANUP[1] - 10
+    os.utime(first, (old, old))
+    second = _markdown_file("# 答案二", folder)
+    assert second.startswith(str(folder)) and _markdown_file("# 答案二", folder) == second
+    assert sorted(p.name for p in folder.iterdir()) == [os.path.basename(second)]
+
+
+def _docx_bomb(path, unpacked_mb: int):  # type: ignore[no-untyped-def]
+    """A real DOCX whose document.xml is padded with `unpacked_mb` MB of blanks (packs ~1000x)."""
+    import io
+    import zipfile
+
+    import docx
+
+    buffer = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("西川县教育简报")
+    document.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename != "word/document.xml":
+                bomb.writestr(item, data)
+                continue
+            with bomb.open("word/document.xml", "w") as member:
+                member.write(data.replace(b"</w:body>", b""))
+                for _ in range(unpacked_mb):
+                    member.write(b" " * 2**20)
+                member.write(b"</w:body></w:document>")
+    return path
+
+
+def test_a_docx_bomb_is_refused_before_parsing_with_the_reason(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import resource
+
+    from rag.ingest.load import LoadError, extract_text
+
+    bomb = _docx_bomb(tmp_path / "bomb.docx", 64)
+    assert bomb.stat().st_size < 2**20
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(LoadError, match=r"refused: word/document.xml in the archive is packed [\d,]+x"):
+        extract_text(bomb, bomb.read_bytes())
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024  # KB: nothing was unpacked
+
+
+def _pdf_bomb(path, unpacked_mb: int):  # type: ignore[no-untyped-def]
+    """A one-page PDF whose content stream inflates to `unpacked_mb` MB."""
+    import zlib
+
+    content = zlib.compress(b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n" + b" " * (unpacked_mb * 2**20), 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_a_pdf_stream_bomb_is_refused_with_the_reason(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rag.ingest.load import LoadError, extract_text
+
+    bomb = _pdf_bomb(tmp_path / "bomb.pdf", 200)
+    assert bomb.stat().st_size < 2**20
+    with pytest.raises(LoadError, match=r"refused: a compressed stream in the PDF decodes to more than \d+ MB"):
+        extract_text(bomb, bomb.read_bytes())
