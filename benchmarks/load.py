@@ -387,7 +387,8 @@ def main() -> None:
     if args.url:
         report = run(args.url)
     else:
-        with served_app() as url:
+        with served_app() as served:
+            url = served.url
             report = run(url)
     if args.json:
         print(json.dumps(report.figures(), ensure_ascii=False))

@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from rag.indexing import current_version
@@ -27,10 +28,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    pid: int
+
+
 @contextmanager
-def served_app() -> Iterator[str]:
-    """`rag serve` on a free port over the default index; yields its URL once it is
-    printed, stops the server after."""
+def served_app() -> Iterator[Served]:
+    """`rag serve` on a free port over the index of the environment's settings; yields its
+    URL and pid once the URL is printed, stops the server after."""
     settings = Settings.from_env()
     if current_version(settings.index_dir) is None:
         raise SystemExit(f"no index in {settings.index_dir}: run `rag index` first")
@@ -54,7 +61,7 @@ def served_app() -> Iterator[str]:
         if found is None:
             raise SystemExit(f"rag serve did not start: {line!r}")
         log.info("rag serve is running at %s", found.group(1))
-        yield found.group(1)
+        yield Served(found.group(1), server.pid)
     finally:
         server.terminate()
         try:

@@ -23,7 +23,8 @@ log = logging.getLogger("startup")
 def one_start() -> tuple[float, float]:
     """Seconds until the URL is printed, and until a first API search has answered."""
     started = time.perf_counter()
-    with served_app() as url:
+    with served_app() as served:
+        url = served.url
         listening = time.perf_counter() - started
         Client(url, verbose=False).predict("教师培训", 5, None, api_name="/search")
         return listening, time.perf_counter() - started

@@ -4,6 +4,7 @@ one-line reason naming the field; results never exceed k."""
 from __future__ import annotations
 
 import pytest
+from conftest import load_benchmark
 
 from rag.engine import Engine
 from rag.queries import MAX_K, QueryError
@@ -57,38 +58,18 @@ def test_answer_downloads_are_written_in_the_data_directory_and_old_ones_removed
     assert sorted(p.name for p in folder.iterdir()) == [os.path.basename(second)]
 
 
-def _docx_bomb(path, unpacked_mb: int):  # type: ignore[no-untyped-def]
-    """A real DOCX whose document.xml is padded with `unpacked_mb` MB of blanks (packs ~1000x)."""
-    import io
-    import zipfile
-
-    import docx
-
-    buffer = io.BytesIO()
-    document = docx.Document()
-    document.add_paragraph("西川县教育简报")
-    document.save(buffer)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename != "word/document.xml":
-                bomb.writestr(item, data)
-                continue
-            with bomb.open("word/document.xml", "w") as member:
-                member.write(data.replace(b"</w:body>", b""))
-                for _ in range(unpacked_mb):
-                    member.write(b" " * 2**20)
-                member.write(b"</w:body></w:document>")
-    return path
+@pytest.fixture(scope="module")
+def hostile():  # type: ignore[no-untyped-def]
+    """The hostile-input benchmark, for its generated bombs."""
+    return load_benchmark("hostile")
 
 
-def test_a_docx_bomb_is_refused_before_parsing_with_the_reason(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_docx_bomb_is_refused_before_parsing_with_the_reason(tmp_path, hostile) -> None:  # type: ignore[no-untyped-def]
     import resource
 
     from rag.ingest.load import LoadError, extract_text
 
-    bomb = _docx_bomb(tmp_path / "bomb.docx", 64)
+    bomb = hostile.docx_bomb(tmp_path / "bomb.docx", 64)
     assert bomb.stat().st_size < 2**20
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with pytest.raises(LoadError, match=r"refused: word/document.xml in the archive is packed [\d,]+x"):
@@ -96,33 +77,21 @@ def test_a_docx_bomb_is_refused_before_parsing_with_the_reason(tmp_path) -> None
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024  # KB: nothing was unpacked
 
 
-def _pdf_bomb(path, unpacked_mb: int):  # type: ignore[no-untyped-def]
-    """A one-page PDF whose content stream inflates to `unpacked_mb` MB."""
-    import zlib
-
-    content = zlib.compress(b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n" + b" " * (unpacked_mb * 2**20), 9)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
-
-
-def test_a_pdf_stream_bomb_is_refused_with_the_reason(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_pdf_stream_bomb_is_refused_with_the_reason(tmp_path, hostile) -> None:  # type: ignore[no-untyped-def]
     from rag.ingest.load import LoadError, extract_text
 
-    bomb = _pdf_bomb(tmp_path / "bomb.pdf", 200)
+    bomb = hostile.pdf_bomb(tmp_path / "bomb.pdf", 200)
     assert bomb.stat().st_size < 2**20
     with pytest.raises(LoadError, match=r"refused: a compressed stream in the PDF decodes to more than \d+ MB"):
         extract_text(bomb, bomb.read_bytes())
+
+
+def test_a_pdf_of_many_streams_each_under_the_bound_is_refused_by_their_sum(tmp_path, hostile, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rag.ingest import load
+
+    monkeypatch.setattr(load, "PDF_MAX_DECODED", 4 * 2**20)  # the same check, on small files
+    many = hostile.pdf_bomb(tmp_path / "many.pdf", 2, pages=3)
+    with pytest.raises(load.LoadError, match=r"refused: the PDF's page contents decode to more than 4 MB"):
+        load.extract_text(many, many.read_bytes())
+    one = hostile.pdf_bomb(tmp_path / "one.pdf", 2, pages=1)  # within the bound: its text is read
+    assert load.extract_text(one, one.read_bytes()).text.strip() == "x"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from rag.engine import Engine, LibraryChange
 from rag.ingest.load import SUPPORTED_SUFFIXES
@@ -29,6 +30,7 @@ from rag.queries import Query, QueryError, check_doc_ids
 from rag.rows import answer_row, document_row, hits_row, matches_row
 from rag.schema import Answer, Document, DocumentFilter, Hit
 from ui import render
+from ui.guards import LoginRequired, UploadNames
 
 log = logging.getLogger(__name__)
 
@@ -514,7 +516,9 @@ def launch(engine: Engine, host: str = "127.0.0.1", port: int = 7860) -> tuple[g
         max_file_size=f"{engine.settings.upload_max_mb}mb",
         prevent_thread_lock=True,
         quiet=True,
+        show_error=True,  # an unexpected error still shows its message, never a bare "Error"
         footer_links=["api"],
         css=CSS,
+        app_kwargs={"middleware": [Middleware(UploadNames), Middleware(LoginRequired)]},
     )
     return app, url

@@ -18,6 +18,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rag.ingest.ledger import Removal
 from rag.textshape import squash
@@ -222,6 +223,9 @@ def outline_rank(depth: int) -> float:
     return 0.5 + 0.5 * min(max(depth, 1), 6)
 
 
+# The content streams of a 1,000-page report decode to tens of MB; a PDF whose pages decode
+# to more is refused before its text is extracted (pypdf also stops each stream at 75 MB).
+PDF_MAX_DECODED = 100 * 2**20
 # Lines at the top and bottom of each page searched for running headers and footers.
 _PAGE_EDGE = 3
 _WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+(?:\s+\d{1,4}\s*/\s*\d{1,4})?$")
@@ -239,6 +243,14 @@ def pdf_to_text(path: Path, data: bytes) -> RawText:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = PdfReader(io.BytesIO(data), strict=False)
     try:
+        # pypdf keeps each decoded stream: bound the sum before extracting any text.
+        decoded = 0
+        for pdf_page in reader.pages:
+            decoded += _contents_size(pdf_page)
+            if decoded > PDF_MAX_DECODED:
+                raise LoadError(
+                    f"refused: the PDF's page contents decode to more than {PDF_MAX_DECODED // 2**20} MB (a decompression bomb)"
+                )
         pages = [(page.extract_text() or "").split("\n") for page in reader.pages]
     except LimitReachedError:  # pypdf stops decoding a stream at its bound, memory stays bounded
         limit = ZLIB_MAX_OUTPUT_LENGTH // 10**6
@@ -255,6 +267,16 @@ def pdf_to_text(path: Path, data: bytes) -> RawText:
                 continue
             kept.append(line)
     return RawText(path, "\n".join(kept), removed=tuple(removed))
+
+
+def _contents_size(page: Any) -> int:
+    """Bytes of a PDF page's content streams once decoded (pypdf bounds each stream)."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    streams = contents.get_object()
+    streams = streams if isinstance(streams, list) else [streams]
+    return sum(len(stream.get_object().get_data()) for stream in streams)
 
 
 def _edge_rows(page: list[str]) -> set[int]:
