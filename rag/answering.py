@@ -33,7 +33,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -110,14 +110,22 @@ class Answerer:
         for row, chunk in enumerate(self.index.sentence_chunk.tolist()):
             self.chunk_sentences.setdefault(chunk, []).append(row)
         documents = self.index.documents.values()
-        self.title_places = {d.doc_id: _places_of(d) for d in documents}
-        self.known_places = frozenset(p for places in self.title_places.values() for p in places)
         self.labels = {d.doc_id: _label_spans(d) for d in documents}
         self._starts: dict[str, list[int]] = {}  # each document's sentence starts, in row order
         self._place_counts: dict[tuple[str, str], int] = {}  # how often a document names a place
         # How strongly a question names each document, read once per question text (scope,
         # analysis and answer shapes all ask).
         self._naming = lru_cache(maxsize=256)(retriever.names.run)
+
+    @cached_property
+    def title_places(self) -> dict[str, tuple[str, ...]]:
+        """The places each document's title names: read on the first question, as tagging
+        them loads jieba's part-of-speech model (a second or two at start)."""
+        return {d.doc_id: _places_of(d) for d in self.index.documents.values()}
+
+    @cached_property
+    def known_places(self) -> frozenset[str]:
+        return frozenset(p for places in self.title_places.values() for p in places)
 
     def analyze(self, question: str) -> Question:
         """The question as `rag.questions` reads it, terms weighted by this index's IDF. A

@@ -9,6 +9,7 @@ import ipaddress
 import json
 import logging
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -280,6 +281,7 @@ def serve(
             err=True,
         )
     typer.echo(f"rag: the app is running at {url} (Ctrl+C to stop)")
+    threading.Thread(target=engine.warm_up, name="warm-up", daemon=True).start()
     app.block_thread()
 
 

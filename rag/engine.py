@@ -29,7 +29,7 @@ from rag.queries import Query, check_doc_ids, check_k, check_query
 from rag.retrieval import Retriever
 from rag.schema import Answer, Document, DocumentFilter, Hit, Match
 from rag.settings import Settings
-from rag.stores import tokenize
+from rag.stores import load_tokenizer, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,12 @@ class Engine:
             )
             writer = Writer(client, answerer)
         self._serving = _Serving(index, retriever, answerer, writer)
+
+    def warm_up(self) -> None:
+        """Load what a first query needs (the tokenizer's dictionary, the query model), so
+        that the first user does not wait for it: `rag serve` calls it once the app listens."""
+        self.embedder.warm_up()
+        load_tokenizer()
 
     def refresh(self) -> bool:
         """Serve the backend's current version if another process published one since;
@@ -380,7 +386,9 @@ def build_library(
 
 
 def load_embedder(settings: Settings) -> Embedder:
-    return Embedder(settings.model, settings.model_cache, settings.device, settings.batch_size)
+    return Embedder(
+        settings.model, settings.model_cache, settings.device, settings.batch_size, settings.embed_runtime, settings.embed_quantize
+    )
 
 
 def index_corpus(

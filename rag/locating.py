@@ -9,7 +9,8 @@ back to an exact span of the original.
 Exact: the reduced query occurs in a reduced document; every occurrence counts.
 
 Fuzzy, only when there are too few exact matches: rapidfuzz's `partial_ratio_alignment`
-finds the best rough place in each document. It compares windows as long as the query, so
+finds the best rough place in each document (for a long paste, only in the stretch its
+verbatim runs point to, so its cost stays flat). It compares windows as long as the query, so
 its window is then widened or narrowed a few characters at each edge until it covers the
 whole original wording. Otherwise a dropped word or a changed first or last character would
 cut the span short. Fuzzy search keeps only the best place in each document, and skips
@@ -41,8 +42,16 @@ MIN_SIMILARITY = 0.5
 # Queries with fewer word characters than this are only matched exactly: a fuzzy match of
 # two or three characters is found nearly everywhere.
 MIN_FUZZY_CHARS = 4
-# How far (as a share of the query's length) each edge of a fuzzy window may move.
+# How far (as a share of the query's length, and at most EDGE_SLACK_MAX characters) each
+# edge of a fuzzy window may move: a long paste's edges are a small part of it.
 EDGE_SLACK = 0.3
+EDGE_SLACK_MAX = 40
+# A query this long (word characters) is first anchored: runs of ANCHOR characters of it
+# found verbatim in a document vote for where it starts there, and only that stretch is
+# aligned fuzzily. Aligning a long paste against a whole document costs its length times
+# the document's; a real source of a long paste shares such runs with it.
+ANCHORED_CHARS = 100
+ANCHOR = 10
 # Quotes and brackets that open a sentence; units, brackets and punctuation that close
 # one ("82%", "（试行）", "…。”").
 OPENERS = "“‘「『（(【"
@@ -97,7 +106,7 @@ def _refine(query: str, reduced: _Reduced, start: int, end: int) -> tuple[int, i
     ending should not pull in the next sentence's first character), then to the one whose
     length is nearest the query's."""
     text, breaks = reduced.text, reduced.breaks
-    slack = max(1, round(len(query) * EDGE_SLACK))
+    slack = max(1, min(EDGE_SLACK_MAX, round(len(query) * EDGE_SLACK)))
     starts = range(max(0, start - slack), min(len(text), start + slack) + 1)
     ends = range(max(0, end - slack), min(len(text), end + slack) + 1)
 
@@ -117,6 +126,24 @@ def _refine(query: str, reduced: _Reduced, start: int, end: int) -> tuple[int, i
             if (move_closeness := closeness(move)) > best_closeness:
                 best, best_closeness, improved = move, move_closeness, True
     return best
+
+
+def _anchored(query: str, text: str) -> tuple[int, int] | None:
+    """The stretch of `text` where a long `query` most likely lies (None: it shares no run
+    of ANCHOR characters with `text`): each run found votes for the query's start implied
+    by it; the stretch is the query's length around the most voted start, plus slack."""
+    votes: dict[int, int] = {}
+    for i in range(0, len(query) - ANCHOR + 1, ANCHOR):
+        position = text.find(query[i : i + ANCHOR])
+        while position >= 0:
+            implied = (position - i) // ANCHOR
+            votes[implied] = votes.get(implied, 0) + 1
+            position = text.find(query[i : i + ANCHOR], position + 1)
+    if not votes:
+        return None
+    start = max(votes, key=lambda v: votes[v]) * ANCHOR
+    slack = max(ANCHOR, round(len(query) * EDGE_SLACK))
+    return max(0, start - slack), min(len(text), start + len(query) + slack)
 
 
 def _span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -184,10 +211,16 @@ class Locator:
 
     def _fuzzy(self, query: str, doc_id: str) -> Match | None:
         reduced = self._reduced_document(doc_id)
-        alignment = fuzz.partial_ratio_alignment(query, reduced.text, score_cutoff=MIN_SIMILARITY * 100)
+        first, last = 0, len(reduced.text)
+        if len(query) >= ANCHORED_CHARS:
+            window = _anchored(query, reduced.text)
+            if window is None:
+                return None
+            first, last = window
+        alignment = fuzz.partial_ratio_alignment(query, reduced.text[first:last], score_cutoff=MIN_SIMILARITY * 100)
         if alignment is None:
             return None
-        start, end = _refine(query, reduced, alignment.dest_start, alignment.dest_end)
+        start, end = _refine(query, reduced, first + alignment.dest_start, first + alignment.dest_end)
         similarity = fuzz.ratio(query, reduced.text[start:end]) / 100
         if similarity < MIN_SIMILARITY:
             return None

@@ -55,6 +55,7 @@ class Retriever:
         self.locator = Locator(index.documents)
         self.names = DocumentNames(index.documents.values())
         self._rows = {chunk.chunk_id: row for row, chunk in enumerate(index.chunks)}
+        self._pairs: dict[int, frozenset[str]] = {}
 
     def run(self, query: str, k: int = 10, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """The `k` best distinct passages for `query`, optionally within `doc_ids`."""
@@ -101,17 +102,25 @@ class Retriever:
         spans = sentence_spans(text) or [(0, len(text))]
         best: dict[int, float] = {}
         shortlist = min(len(rows), SHORTLIST * self.settings.candidates)
-        for start, end in spans:
+        vectors = self.embedder.embed_queries([text[start:end] for start, end in spans])
+        for (start, end), vector in zip(spans, vectors):
             wanted = char_pairs(squash(text[start:end]))
-            cosines = self.index.sentence_dense.score(self.embedder.embed_query(text[start:end]), rows)
+            cosines = self.index.sentence_dense.score(vector, rows)
             for column in np.argpartition(-cosines, shortlist - 1)[:shortlist].tolist():
                 row = int(rows[column])
-                sentence = self.index.sentences[row]
-                own = char_pairs(squash(self.index.documents[sentence.doc_id].text[sentence.start : sentence.end]))
+                own = self._sentence_pairs(row)
                 score = float(cosines[column]) + SHARED_PAIRS_WEIGHT * 2 * len(own & wanted) / max(1, len(own) + len(wanted))
                 chunk = int(self.index.sentence_chunk[row])
                 best[chunk] = max(score, best.get(chunk, -1.0))
         return sorted(best, key=lambda r: -best[r])[: self.settings.candidates]
+
+    def _sentence_pairs(self, row: int) -> frozenset[str]:
+        """The character pairs of sentence `row`, computed once per index."""
+        pairs = self._pairs.get(row)
+        if pairs is None:
+            sentence = self.index.sentences[row]
+            pairs = self._pairs[row] = frozenset(char_pairs(squash(self.index.documents[sentence.doc_id].text[sentence.start : sentence.end])))
+        return pairs
 
     def closest_sentence(self, hit: Hit, text: str) -> tuple[int, int]:
         """The span of `hit`'s sentence closest in meaning to `text`: what a similar

@@ -17,6 +17,10 @@ DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
 # Example questions the app shows under its question box; they suit the sample corpus.
 # The backends an index is served from (see `Settings.backend`).
 BACKENDS = ("embedded", "milvus")
+# How passages are embedded (rag/embedding.py): ONNX Runtime on a CPU when the model
+# exports to the same vectors, else torch; and the optional int8 ONNX model.
+EMBED_RUNTIMES = ("auto", "torch", "onnx")
+EMBED_QUANTIZE = ("none", "int8")
 DEFAULT_EXAMPLES = (
     "海西州如何培养科技人才？",
     "张掖市在学前教育方面采取了哪些措施？",
@@ -116,6 +120,12 @@ class Settings:
     model_cache: Path = DEFAULT_MODEL_CACHE
     device: str = "auto"
     batch_size: int = 32
+    # What embeds passages: "auto" is ONNX Runtime on a CPU when the model exports to the
+    # same vectors as torch (twice as fast), torch on a GPU; or "torch" / "onnx".
+    embed_runtime: str = "auto"
+    # "int8" runs a dynamically quantized ONNX model instead (faster, slightly other vectors:
+    # see docs/benchmarks.md); changing it re-embeds nothing, so rebuild after.
+    embed_quantize: str = "none"
     # Prefix each chunk with its title and heading path before embedding (see
     # benchmarks/retrieval.py for the measured gain).
     embed_context: bool = True
@@ -162,6 +172,12 @@ class Settings:
         for name in ("batch_size", "hnsw_threshold", "candidates", "rrf_k", "llm_max_tokens", "upload_max_mb", "upload_max_files", "query_max_chars"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.embed_runtime not in EMBED_RUNTIMES:
+            raise SettingsError(f"embed_runtime must be one of {', '.join(EMBED_RUNTIMES)}, got {self.embed_runtime!r}")
+        if self.embed_quantize not in EMBED_QUANTIZE:
+            raise SettingsError(f"embed_quantize must be one of {', '.join(EMBED_QUANTIZE)}, got {self.embed_quantize!r}")
+        if self.embed_quantize != "none" and self.embed_runtime == "torch":
+            raise SettingsError(f"embed_quantize={self.embed_quantize} needs the ONNX runtime, not embed_runtime=torch")
         if self.backend not in BACKENDS:
             raise SettingsError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
         if self.milvus_uri is not None and not re.match(r"(https?|tcp|unix)://", self.milvus_uri) and not self.milvus_uri.endswith(".db"):
@@ -206,6 +222,8 @@ class Settings:
             model_cache=Path(os.environ.get("RAG_MODEL_CACHE") or d.model_cache),
             device=os.environ.get("RAG_DEVICE") or d.device,
             batch_size=_env_number("RAG_BATCH_SIZE", d.batch_size),
+            embed_runtime=os.environ.get("RAG_EMBED_RUNTIME") or d.embed_runtime,
+            embed_quantize=os.environ.get("RAG_EMBED_QUANTIZE") or d.embed_quantize,
             embed_context=_env_bool("RAG_EMBED_CONTEXT", d.embed_context),
             hnsw_threshold=_env_number("RAG_HNSW_THRESHOLD", d.hnsw_threshold),
             candidates=_env_number("RAG_CANDIDATES", d.candidates),

