@@ -404,7 +404,7 @@ class Embedder:
     def onnx(self) -> OnnxEncoder | None:
         """The ONNX Runtime encoder when passages are embedded with it (exported on first
         use); None when they are embedded with torch."""
-        if self.runtime == "torch" or self.device != "cpu":
+        if not self._may_use_onnx:
             return None
         folder = self._onnx_folder
         if not exported(folder):
@@ -434,8 +434,13 @@ class Embedder:
         if self._onnx_exported():
             self.onnx  # noqa: B018 - loaded on first use
 
+    @property
+    def _may_use_onnx(self) -> bool:
+        """Whether the runtime setting and the device let passages take the ONNX path."""
+        return self.runtime != "torch" and self.device == "cpu"
+
     def _onnx_exported(self) -> bool:
-        return self.runtime != "torch" and self.device == "cpu" and exported(self._onnx_folder)
+        return self._may_use_onnx and exported(self._onnx_folder)
 
     @property
     def _onnx_folder(self) -> Path:

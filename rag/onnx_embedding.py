@@ -15,7 +15,6 @@ instruction set, VNNI where there is one) is optional: its cosine is recorded, n
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
@@ -250,16 +249,3 @@ class OnnxEncoder:
                 tokens[n, : len(ids[i])], mask[n, : len(ids[i])] = ids[i], 1
             out[rows] = self.session.run(None, {"input_ids": tokens, "attention_mask": mask})[0]
         return out
-
-
-@functools.cache
-def cpu_int8_kernel() -> str:
-    """The int8 instruction set this CPU offers onnxruntime (for the benchmark's report)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text().split()
-    except OSError:
-        return "unknown"
-    for flag, name in (("avx512_vnni", "AVX-512 VNNI"), ("avx_vnni", "AVX-VNNI"), ("avx512bw", "AVX-512"), ("avx2", "AVX2")):
-        if flag in flags:
-            return name
-    return "no AVX2"
