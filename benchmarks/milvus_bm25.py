@@ -75,8 +75,9 @@ from typing import Any
 
 import numpy as np
 
+from rag import language
 from rag.evaluation import covers, load_gold
-from rag.stores import _HAS_WORD, STOP_WORDS, LexicalStore, tokenize
+from rag.stores import LexicalStore, tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -198,7 +199,7 @@ def punctuation_tokens(texts: list[str]) -> list[str]:
     from milvus_lite.analyzer.jieba_analyzer import JiebaAnalyzer
 
     analyzer = JiebaAnalyzer()
-    return sorted({t for text in texts for t in analyzer.tokenize(text) if not _HAS_WORD.search(t)})
+    return sorted({t for text in texts for t in analyzer.tokenize(text) if not language.HAS_WORD.search(t)})
 
 
 def compare(reference: Ranking, other: Ranking) -> dict[str, float]:
@@ -236,12 +237,13 @@ def gold_hits(ranking: Ranking, items: list[Any], text_of: dict[tuple[str, int],
 
 
 def measure_corpus(corpus: str, folder: Path, gold: Path, work: Path) -> dict[str, Any]:
-    from rag.backends import open_backend
-    from rag.engine import load_embedder
-    from rag.indexing import build_index, document_label, open_index
-    from rag.milvus import _term_weights
-    from rag.segments import SEGMENTS, Segment
+    from rag.embedding import load_embedder
+    from rag.index import build_index, document_label, open_index
+    from rag.index.manifest import SEGMENTS
+    from rag.index.segment import Segment
     from rag.settings import Settings
+    from rag.stores.backends import open_backend
+    from rag.stores.milvus.layout import term_weights
 
     files = copy_corpus(folder, work / "corpus")
     db = work / "milvus.db"
@@ -262,12 +264,12 @@ def measure_corpus(corpus: str, folder: Path, gold: Path, work: Path) -> dict[st
     embedded = open_index(settings.index_dir, model=settings.model)
     manifest = embedded.manifest
     segments = [
-        Segment.load(settings.index_dir / SEGMENTS / e["segment"], e.get("segment_sha256")) for e in manifest["sources"]
+        Segment.load(settings.index_dir / SEGMENTS / e.segment, e.segment_sha256) for e in manifest.sources
     ]
     average = sum(float(s.terms.counts.sum()) for s in segments) / max(sum(len(s.chunks) for s in segments), 1)
     started = time.perf_counter()
     for s in segments:
-        _term_weights(s, average)
+        term_weights(s.terms, average)
     weights_s = time.perf_counter() - started
     started = time.perf_counter()
     served = backend.open()
@@ -281,7 +283,7 @@ def measure_corpus(corpus: str, folder: Path, gold: Path, work: Path) -> dict[st
     served_keys = [(c.doc_id, c.start) for c in served.chunks]
     assert sorted(keys) == sorted(served_keys), "the two backends hold different chunks"
     texts = [f"{document_label(embedded.documents[c.doc_id])}\n{c.text}" for c in embedded.chunks]
-    file_of = {d: i for i, e in enumerate(manifest["sources"]) for d in e["doc_ids"]}
+    file_of = {d: i for i, e in enumerate(manifest.sources) for d in e.doc_ids}
     files_of_rows = [file_of[c.doc_id] for c in embedded.chunks]
 
     rankings: dict[str, Ranking] = {}
@@ -300,7 +302,7 @@ def measure_corpus(corpus: str, folder: Path, gold: Path, work: Path) -> dict[st
         sparse.scores.append(scores.tolist())
     rankings["sparse"] = sparse
 
-    stops = sorted(STOP_WORDS | set(punctuation_tokens(texts + questions)))
+    stops = sorted(language.STOP_WORDS | set(punctuation_tokens(texts + questions)))
     uri = str(work / "function.db")
     plain = {"tokenizer": "jieba"}
     stopped = {"tokenizer": "jieba", "filter": [{"type": "stop", "stop_words": stops}]}
@@ -328,7 +330,7 @@ def measure_corpus(corpus: str, folder: Path, gold: Path, work: Path) -> dict[st
         table.append(row)
     return {
         "corpus": corpus,
-        "files": len(manifest["sources"]),
+        "files": len(manifest.sources),
         "chunks": len(keys),
         "index_build_s": build_s,
         "publish_s": publish_s,

@@ -20,10 +20,11 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from rag.engine import Engine, index_corpus
+from rag.engine import Engine
 from rag.evaluation import GoldItem, covers, evaluate_retrieval, load_gold, search_texts
-from rag.ingest.load import find_files, read_file
-from rag.retrieval import fuse
+from rag.ingest import find_files, read_file
+from rag.library import index_corpus
+from rag.search import Retriever, fuse
 from rag.settings import Settings
 
 
@@ -50,7 +51,7 @@ def variant(engine: Engine, signals: tuple[str, ...]) -> Callable[[GoldItem], li
     """Search fusing only some rankings, with the same de-duplication as the product.
     "dense-chunks" is dense search over chunk vectors alone (no sentence vectors). A
     `similar` item searches its pasted passage, leaving out hits that contain it."""
-    retriever = engine.retriever
+    retriever = Retriever(engine.index, engine.embedder, engine.settings)
 
     def search(item: GoldItem) -> list[str]:
         query = item.pasted if item.type == "similar" and item.pasted else item.question

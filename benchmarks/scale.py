@@ -220,9 +220,8 @@ def real_texts(
     """Chunk texts, sentence texts, each sentence's chunk, chunk tokens, and what the app keeps
     in memory for them, from the files under `folders` as rag/indexing.py reads them."""
     from rag.chunking import chunk_documents
-    from rag.indexing import document_sentences, embedding_text, lexical_tokens
-    from rag.ingest import assign_ids, file_documents
-    from rag.ingest.load import extract_text, find_files
+    from rag.index import document_sentences, embedding_text, lexical_tokens
+    from rag.ingest import assign_ids, extract_text, file_documents, find_files
     from rag.settings import Settings
 
     settings = Settings.from_env()
@@ -271,7 +270,7 @@ def gold_questions(files: Sequence[Path] = GOLD_FILES) -> list[str]:
 
 def build_base(folders: Sequence[Path] = TEXT_FOLDERS) -> Base:
     """Embed the real texts (slow: minutes on a CPU) and tokenise them."""
-    from rag.engine import load_embedder
+    from rag.embedding import load_embedder
     from rag.settings import Settings
 
     chunk_texts, sentence_texts, sentence_chunk, tokens, meta = real_texts(folders)
@@ -341,7 +340,7 @@ def embedder_rate(texts: int = 256, folders: Sequence[Path] = TEXT_FOLDERS) -> d
     """Passages per second of the project's embedder on this machine, for `texts` chunk texts
     and as many sentence texts (spread over the corpus), and the app's record bytes per chunk
     of each text folder (documents with their text, chunk and sentence records)."""
-    from rag.engine import load_embedder
+    from rag.embedding import load_embedder
     from rag.settings import Settings
 
     out: dict[str, Any] = {}
@@ -604,7 +603,7 @@ def flat_rows(data: Data, options: Options, exact: list[np.ndarray]) -> Iterator
 
 
 def _add(index: Any, vectors: np.ndarray) -> None:
-    for at in range(0, len(vectors), 8192):  # rag.stores.ADD_BATCH
+    for at in range(0, len(vectors), 8192):  # rag.stores.dense.ADD_BATCH
         index.add(np.ascontiguousarray(vectors[at : at + 8192]))
 
 

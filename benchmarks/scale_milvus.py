@@ -1,15 +1,15 @@
 """How the Milvus backend's storage scales on Milvus Lite: insert, flush, load, search, memory, disk.
 
 `measure_milvus(vectors, token_lists, query_vectors, query_tokens, k)` lays n chunks out as
-rag/milvus.py does (`MilvusBackend._create(dim)` on a fresh Milvus Lite file: the `_chunks`
+rag/stores/milvus does (`create_collections(connection, dim)` on a fresh Milvus Lite file: the `_chunks`
 collection with its HNSW index `DENSE_INDEX` on `vector`, SPARSE_INVERTED_INDEX/IP on `bm25`,
 INVERTED on `segment` and `doc_id`), inserts rows shaped as `_insert` makes them (pk
 "<segment>/<row>", one segment and one document per `SEGMENT_ROWS` rows as if each were a
 source file, the text, the vector, the BM25 weights `tf / (tf + norm)` computed by
-`rag.milvus._term_weights` with the average length of all n rows) in batches of
+`rag.stores.milvus.layout.term_weights` with the average length of all n rows) in batches of
 `INSERT_BATCH`, then flushes. A fresh process then opens the file (a new client on the same
 path in this process would reuse the running in-process server, not read the disk), times
-`load_collection`, and searches: dense with `_dense_params(k)` (HNSW ef 128), recall@k
+`load_collection`, and searches: dense with `dense_params(k)` (HNSW ef 128), recall@k
 against exact numpy search; BM25 with query weights idf (as `MilvusLexical.search`), its
 top-k compared with the embedded `LexicalStore`'s exact BM25 (see the bm25 row). Only the chunks collection is filled: the
 sentences collection is the same shape without text and BM25 (about 5 sentences a chunk
@@ -53,7 +53,6 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -108,40 +107,41 @@ def _quiet() -> None:
 
 
 def _backend(db: Path) -> Any:
-    from rag.milvus import MilvusBackend
     from rag.settings import Settings
+    from rag.stores.milvus import MilvusBackend
 
     settings = Settings(index_dir=db.parent / "index", backend="milvus", milvus_uri=str(db), milvus_collection="scale")
     return MilvusBackend(settings)
 
 
 def chunk_rows(at: int, vectors: np.ndarray, tokens: Sequence[Sequence[str]], average: float) -> list[dict[str, Any]]:
-    """Rows `at`.. as `MilvusBackend._insert` makes them (weights by `_term_weights`)."""
-    from rag.milvus import _fit, _term_weights
+    """Rows `at`.. as `MilvusBackend._insert` makes them (weights by `term_weights`)."""
+    from rag.stores.milvus.layout import fit_varchar, term_weights
 
-    weights = _term_weights(SimpleNamespace(terms=TermCounts.of(tokens)), average)  # type: ignore[arg-type]
+    weights = term_weights(TermCounts.of(tokens), average)
     rows = []
     for i, (v, ts, w) in enumerate(zip(vectors, tokens, weights), start=at):
         segment = f"s{i // SEGMENT_ROWS:07d}"
-        rows.append({"pk": f"{segment}/{i % SEGMENT_ROWS}", "segment": segment, "doc_id": f"d{i // SEGMENT_ROWS:07d}", "text": _fit("".join(ts)), "vector": v.tolist(), "bm25": w})  # fmt: skip
+        rows.append({"pk": f"{segment}/{i % SEGMENT_ROWS}", "segment": segment, "doc_id": f"d{i // SEGMENT_ROWS:07d}", "text": fit_varchar("".join(ts)), "vector": v.tolist(), "bm25": w})  # fmt: skip
     return rows
 
 
 def write(db: Path, vectors: np.ndarray, token_lists: Sequence[Sequence[str]]) -> dict[str, float]:
     """Create the collections as rag/milvus.py does, insert the chunks, flush."""
-    from rag.milvus import CHUNKS, INSERT_BATCH
+    from rag.stores.milvus.connection import CHUNKS, INSERT_BATCH
+    from rag.stores.milvus.layout import create_collections
 
     n = len(vectors)
     average = sum(len(t) for t in token_lists) / max(n, 1)
     rss = status_mb("VmRSS")
     reset_peak()
     backend = _backend(db)
-    backend._create(int(vectors.shape[1]))
-    name = backend.name(CHUNKS)
+    create_collections(backend.connection, int(vectors.shape[1]))
+    name = backend.connection.name(CHUNKS)
     prep_s = insert_s = 0.0
     started_all = time.perf_counter()
     last_log = started_all
-    with backend.calls() as client:
+    with backend.connection.calls() as client:
         for start in range(0, n, PREP_BATCH):
             started = time.perf_counter()
             rows = chunk_rows(
@@ -167,7 +167,7 @@ def write(db: Path, vectors: np.ndarray, token_lists: Sequence[Sequence[str]]) -
     started = time.perf_counter()
     server_manager_instance.release_server(str(db))  # stops the in-process server: the reader reads the disk
     close_s = time.perf_counter() - started
-    backend._client = None
+    backend.connection._client = None
     return {"prep_s": prep_s, "insert_s": insert_s, "flush_s": flush_s, "close_s": close_s, "write_rss_mb": grown, "write_peak_mb": peak, "write_total_s": time.perf_counter() - started_all}  # fmt: skip
 
 
@@ -182,7 +182,8 @@ def reader(folder: Path) -> None:
     reset_peak()  # ru_maxrss would start at the parent's peak: Linux keeps it across exec
     from pymilvus import MilvusClient
 
-    from rag.milvus import CHUNKS, _dense_params
+    from rag.stores.milvus.connection import CHUNKS
+    from rag.stores.milvus.search import dense_params
 
     started = time.perf_counter()
     client = MilvusClient(uri=job["db"])
@@ -191,7 +192,7 @@ def reader(folder: Path) -> None:
     load_s = time.perf_counter() - started
     loaded_rss = status_mb("VmRSS")
     k = job["k"]
-    params = _dense_params(k)
+    params = dense_params(k)
     vectors = np.load(folder / "queries.npy")
 
     def dense(i: int) -> list[dict[str, Any]]:
@@ -258,7 +259,7 @@ def measure_milvus(
 ) -> list[dict[str, Any]]:
     """The Milvus backend's chunk storage on Milvus Lite for these n chunks (see the module
     docstring): rows with the fields of scale.py's `Row`."""
-    from rag.milvus import term_key
+    from rag.stores.milvus.layout import term_key
 
     _quiet()
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.indexing import current_version
+from rag.index import current_version
 from rag.settings import Settings
 
 log = logging.getLogger("serving")

@@ -37,12 +37,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from rag.embedding import Embedder
-from rag.engine import Engine, load_embedder
+from rag.embedding import ModelEmbedder, load_embedder
+from rag.engine import Engine
 from rag.evaluation import evaluate_retrieval, load_gold, search_texts
-from rag.indexing import build_index, embedding_text, open_index
-from rag.questions import pasted_text
+from rag.index import build_index, embedding_text, open_index
 from rag.schema import Chunk, Sentence
+from rag.search.questions import pasted_text
 from rag.settings import Settings
 
 QUERIES = ["各地如何推进职业教育产教融合？", "教师培训每年多少学时", "新增学位多少个", "乌海 负面清单", "智慧教育平台注册率"]
@@ -163,7 +163,7 @@ def measure_latency(settings: Settings, queries: list[str], repeat: int) -> dict
         times = []
         for _ in range(repeat):
             for text in inputs:
-                Embedder.embed_query.cache_clear()
+                ModelEmbedder.embed_query.cache_clear()
                 started = time.perf_counter()
                 call(text)
                 times.append((time.perf_counter() - started) * 1000)

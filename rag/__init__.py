@@ -2,7 +2,7 @@
 
 from rag.chunking import chunk_documents
 from rag.engine import Engine
-from rag.indexing import BadIndexError
+from rag.index import BadIndexError
 from rag.ingest import load_documents
 from rag.schema import Answer, Chunk, Citation, Document, DocumentFilter, Heading, Hit, Match, Sentence
 from rag.settings import Settings

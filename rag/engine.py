@@ -4,6 +4,10 @@
     engine = Engine.open("index/")
     for hit in engine.search("海西州每年培训多少期骨干教师？", k=5):
         print(hit.title, hit.text)
+
+The engine reads (search, ask, similar, locate, documents); its `librarian` changes the
+library (uploads, deletions, rebuilds, background jobs, who may change it) and hands each
+new index back to the engine to serve.
 """
 
 from __future__ import annotations
@@ -11,38 +15,22 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rag.answering import Answerer
-from rag.backends import Backend, open_backend
-from rag.embedding import Embedder
-from rag.generation import Writer
-from rag.indexing import BadIndexError, Index, IndexReport, Progress, build_index
-from rag.ingest import base_id
-from rag.ingest.load import find_files
-from rag.jobs import Job, JobQueue
-from rag.library import Library, LibraryError, LibraryState, Upload, UploadError
-from rag.llm import ChatClient
-from rag.queries import Query, check_doc_ids, check_k, check_query
-from rag.retrieval import Retriever
+from rag.answer import Answerer, ChatClient, Writer
+from rag.embedding import Embedder, load_embedder
+from rag.index import BadIndexError, Index
+from rag.library.librarian import Librarian
 from rag.schema import Answer, Document, DocumentFilter, Hit, Match
+from rag.search import Question, Retriever, SimilarPassages
+from rag.search.queries import Query, check_doc_ids, check_k, check_query
 from rag.settings import Settings
 from rag.stores import load_tokenizer, tokenize
+from rag.stores.backends import Backend, open_backend
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class LibraryChange:
-    """What an upload, deletion or rebuild did, for the user: files added (with the titles
-    of their documents), files refused (with the reason) and documents removed."""
-
-    added: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    rejected: tuple[tuple[str, str], ...] = ()
-    removed: tuple[str, ...] = ()
-    report: IndexReport | None = None
 
 
 @dataclass(frozen=True)
@@ -52,43 +40,43 @@ class _Serving:
 
     index: Index
     retriever: Retriever
+    similar: SimilarPassages
     answerer: Answerer
     writer: Writer | None
 
 
 class Engine:
-    """A loaded index plus the embedding model, ready to answer many queries; it also
-    changes the library (upload, delete, rebuild) and then serves the new index at once.
-    When another process changes the library (another app server on the same Milvus
-    collection, or `rag index` on the same index), the next query serves the new version."""
+    """A loaded index plus the embedding model, ready to answer many queries. Its
+    `librarian` changes the library (upload, delete, rebuild), after which the engine
+    serves the new index at once. When another process changes the library (another app
+    server on the same Milvus collection, or `rag index` on the same index), the next query
+    serves the new version."""
 
     def __init__(self, index: Index, embedder: Embedder, settings: Settings, backend: Backend | None = None) -> None:
         self.embedder = embedder
         self.settings = settings
-        self.backend = backend or open_backend(settings)
-        self.library = Library(settings)
-        self._changing = threading.Lock()  # one library change at a time
+        self._backend = backend or open_backend(settings)
         self._refreshing = threading.Lock()
-        # Why the library cannot be changed through this engine (None: it can).
-        self.read_only: str | None = "the library is read-only here (RAG_READ_ONLY=1)" if settings.read_only else None
         self._checked = time.monotonic()
-        # Uploads, deletions and rebuilds run here, one at a time; what the user did wrong
-        # (a refused upload, a document deleted meanwhile) is the job's error message.
-        self.jobs: JobQueue[LibraryChange] = JobQueue(errors=(UploadError, LibraryError, KeyError, BadIndexError))
         self._use(index)
+        # Changes to the library; it reads the index served now and hands back each new one.
+        self.librarian = Librarian(
+            settings, embedder, self._backend, served=lambda: self.index, documents=lambda: self.documents, serve=self._use
+        )
 
     def _use(self, index: Index) -> None:
         """Serve `index` from now on."""
         settings = self.settings
         retriever = Retriever(index, self.embedder, settings)
-        answerer = Answerer(retriever, settings.answer_threshold())
+        similar = SimilarPassages(retriever)
+        answerer = Answerer(retriever, similar, settings.answer_threshold())
         writer = None
         if settings.llm_base_url:
             client = ChatClient(
                 settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout, settings.llm_max_tokens
             )
-            writer = Writer(client, answerer)
-        self._serving = _Serving(index, retriever, answerer, writer)
+            writer = Writer(client, retriever)
+        self._serving = _Serving(index, retriever, similar, answerer, writer)
 
     def warm_up(self) -> None:
         """Load what a first query needs (the tokenizer's dictionary, the query model), so
@@ -104,11 +92,11 @@ class Engine:
             return False
         try:
             self._checked = now
-            current = self.backend.version()
+            current = self._backend.version()
             if current is None or current == self.index.version:
                 return False
-            log.info("the library changed in %s: serving its new version", self.backend.describe())
-            self._use(self.backend.open(reuse=self.index))
+            log.info("the library changed in %s: serving its new version", self._backend.describe())
+            self._use(self._backend.open(reuse=self.index))
             return True
         except BadIndexError as exc:  # the served version stays; the next check tries again
             log.warning("keeping the version served: %s", exc)
@@ -118,19 +106,13 @@ class Engine:
 
     @property
     def index(self) -> Index:
+        """The index version served now (its documents, chunks and manifest)."""
         return self._serving.index
 
     @property
-    def retriever(self) -> Retriever:
-        return self._serving.retriever
-
-    @property
-    def answerer(self) -> Answerer:
-        return self._serving.answerer
-
-    @property
-    def writer(self) -> Writer | None:
-        return self._serving.writer
+    def streams(self) -> bool:
+        """Whether an LLM writes the answers, streaming them to `ask`'s `on_delta`."""
+        return self._serving.writer is not None
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, settings: Settings | None = None) -> Engine:
@@ -156,7 +138,7 @@ class Engine:
         naming `field`, for a blank input or one with nothing to search for."""
         return check_query(text, field, self.settings.query_max_chars)
 
-    def select(self, where: DocumentFilter | None, doc_ids: Collection[str] | None = None) -> list[str] | None:
+    def _select(self, where: DocumentFilter | None, doc_ids: Collection[str] | None = None) -> list[str] | None:
         """The ids of the documents that `where` and `doc_ids` both let through; None when
         neither restricts anything."""
         if not where and doc_ids is None:
@@ -170,7 +152,7 @@ class Engine:
         and the documents matching `where` (year, issuer, kind, 发文字号)."""
         checked, k, doc_ids = self.check(query, "query"), check_k(k), check_doc_ids(doc_ids)
         self.refresh()
-        return self.retriever.run(checked.text, k, self.select(where, doc_ids))
+        return self._serving.retriever.run(checked.text, k, self._select(where, doc_ids))
 
     def ask(
         self, question: str | Query, on_delta: Callable[[str], None] | None = None, where: DocumentFilter | None = None
@@ -185,7 +167,7 @@ class Engine:
         checked = question if isinstance(question, Query) else self.check(question, "question")
         self.refresh()
         serving = self._serving
-        answer = serving.answerer.run(checked.text, self.select(where))
+        answer = serving.answerer.run(checked.text, self._select(where))
         if serving.writer is not None and not answer.abstained:
             answer = serving.writer.run(answer, on_delta)
         if checked.notice:
@@ -197,213 +179,30 @@ class Engine:
         by document."""
         checked, k = self.check(passage, "passage"), check_k(k)
         self.refresh()
-        return self.retriever.similar(checked.text, k)
+        return self._serving.similar.run(checked.text, k)
 
     def locate(self, text: str, k: int = 5) -> list[Match]:
         """Where a remembered sentence really comes from: exact matches, then close ones."""
         checked, k = self.check(text, "text"), check_k(k)
         self.refresh()
-        return self.retriever.locate(checked.text, k)
+        return self._serving.retriever.locate(checked.text, k)
 
     def closest_sentence(self, hit: Hit, text: str) -> tuple[int, int]:
         """The sentence of `hit` (document offsets) closest in meaning to `text`."""
-        return self.retriever.closest_sentence(hit, text)
+        return self._serving.similar.closest_sentence(hit, text)
+
+    def analyze(self, question: str) -> Question:
+        """`question` as the answer stage reads it: intent, answer type, constraints, and
+        terms weighted by this library's IDF."""
+        return self._serving.answerer.analyze(question)
+
+    def support(self, question: str) -> list[float]:
+        """The support of every sentence eligible to answer `question` (`rag calibrate`
+        fits the answer threshold on the best of them)."""
+        return self._serving.answerer.support(question)
 
     @staticmethod
     def query_terms(query: str) -> list[str]:
         """The words of `query` that search matches, longest first (for highlighting)."""
         return sorted(set(tokenize(query)), key=len, reverse=True)
 
-    # ----------------------------------------------------------------------------------
-    # Changing the library
-    # ----------------------------------------------------------------------------------
-
-    def add_files(self, files: Sequence[Path], progress: Progress | None = None, consume: bool = False) -> LibraryChange:
-        """Upload `files` into the library and index them (only they are read and
-        embedded); they are searchable when this returns. All or nothing: a file is in the
-        library only once the index that holds it is committed. Refused files (including
-        content the library holds already) are listed with the reason and leave nothing
-        behind. With `consume` the given files are deleted afterwards (they are copies)."""
-        self._check_writable()
-        self._check_upload_count(files)
-        try:
-            with self._changing, self.library.changing() as state:
-                return self._add(files, state, progress)
-        finally:
-            if consume:
-                for file in files:
-                    file.unlink(missing_ok=True)
-
-    def _add(self, files: Sequence[Path], state: LibraryState, progress: Progress | None) -> LibraryChange:
-        known = {entry["sha256"]: entry["source"] for entry in self.index.manifest["sources"]}
-        known.update((u.sha256, u.file) for u in state.uploads)
-        placed: dict[str, Upload] = {}  # stored path -> upload
-        rejected: list[tuple[str, str]] = []
-        try:
-            for file in files:
-                try:
-                    digest = self.library.check(file)
-                    if digest in known:
-                        raise UploadError(f"{file.name}: the same content is already in the library ({Path(known[digest]).name})")
-                    upload = self.library.place(file, file.name, digest)
-                    stored = self.library.uploads_dir / upload.file
-                    try:
-                        self.backend.check_upload(self.index, base_id(stored, [self.library.uploads_dir]), file.name)
-                    except UploadError:
-                        stored.unlink(missing_ok=True)
-                        raise
-                except UploadError as exc:
-                    rejected.append((file.name, str(exc).removeprefix(f"{file.name}: ")))
-                    continue
-                path = str(stored)
-                placed[path], known[digest] = upload, path
-            if not placed:
-                return LibraryChange(rejected=tuple(rejected))
-
-            def commit(report: IndexReport) -> None:
-                skipped = {source for source, _ in report.skipped}
-                self.library.commit(state.with_uploads([u for p, u in placed.items() if p not in skipped]))
-
-            report = self._reindex(progress, state, [Path(p) for p in placed], commit)
-        except BaseException:
-            for path in placed:
-                Path(path).unlink(missing_ok=True)
-            raise
-        for source, reason in report.skipped:
-            if source in placed:
-                Path(source).unlink(missing_ok=True)
-                rejected.append((placed.pop(source).name, reason))
-        titles: dict[str, list[str]] = {source: [] for source in placed}
-        for document in self.documents:
-            if document.source in titles:
-                titles[document.source].append(document.title)
-        added = tuple((placed[s].name, tuple(t)) for s, t in titles.items())
-        return LibraryChange(added=added, rejected=tuple(rejected), report=report)
-
-    def remove_document(self, doc_id: str, progress: Progress | None = None) -> LibraryChange:
-        """Delete the file holding `doc_id` from the library (an upload is deleted from
-        disk, a corpus file is only excluded) and re-index; every document of that file goes."""
-        self._check_writable()
-        with self._changing, self.library.changing() as state:
-            document = self.index.documents.get(doc_id)
-            if document is None:
-                raise KeyError(f"no document with id {doc_id!r} in the library")
-            self.backend.check_removable(self.index, document)
-            gone = tuple(d.title for d in self.documents if d.source == document.source)
-            source = Path(document.source)
-            upload = self.library.is_upload(source)
-            after = state.without(source.name) if upload else state.excluding(str(source.resolve()))
-            report = self._reindex(progress, after, commit=lambda _: self.library.commit(after))
-            if upload:
-                source.unlink(missing_ok=True)
-            return LibraryChange(removed=gone, report=report)
-
-    def rebuild(self, progress: Progress | None = None) -> LibraryChange:
-        """Re-read and re-embed the whole library into a fresh index."""
-        self._check_writable()
-        with self._changing, self.library.changing() as state:
-            return LibraryChange(report=self._reindex(progress, state, rebuild=True))
-
-    def sync(self) -> IndexReport | None:
-        """Bring an index built from the library up to it when they list different files:
-        corpus files added or deleted while the app was down, or a change stopped between
-        committing to the library and publishing its index. An index built from other
-        paths (`rag index PATHS`) is served as it is. Returns what was done (None: nothing)."""
-        if self.index.manifest.get("library") != str(self.library.folder):
-            return None
-        with self._changing, self.library.changing() as state:
-            wanted = {str(f) for f in find_files(self.library.roots(state), state.excluded)}
-            manifest = self.index.manifest
-            indexed = {e["source"] for e in manifest["sources"]} | {s["source"] for s in manifest.get("skipped", ())}
-            if wanted == indexed:
-                return None
-            log.warning("the index lists %d files the library does not, and misses %d: updating it", len(indexed - wanted), len(wanted - indexed))
-            return self._reindex(None, state)
-
-    def submit_upload(self, files: Sequence[Path], consume: bool = False) -> Job[LibraryChange]:
-        """`add_files` as a background job: returns at once; the job runs after the jobs
-        queued before it, while searches go on. Too many files are refused at once."""
-        self._check_writable()
-        self._check_upload_count(files)
-        names = ", ".join(f.name for f in files)
-        return self.jobs.submit("upload", names, lambda progress: self.add_files(files, progress, consume))
-
-    def submit_delete(self, doc_id: str) -> Job[LibraryChange]:
-        """`remove_document` as a background job."""
-        self._check_writable()
-        document = self.index.documents.get(doc_id)
-        subject = document.title if document else doc_id
-        return self.jobs.submit("delete", subject, lambda progress: self.remove_document(doc_id, progress))
-
-    def submit_rebuild(self) -> Job[LibraryChange]:
-        """`rebuild` as a background job."""
-        self._check_writable()
-        return self.jobs.submit("rebuild", "", lambda progress: self.rebuild(progress))
-
-    def make_read_only(self, reason: str) -> None:
-        """Refuse every change from now on, saying `reason` (the app beyond loopback without a
-        librarian login, or `RAG_READ_ONLY`)."""
-        self.read_only = self.read_only or reason
-
-    def _check_writable(self) -> None:
-        """Every change is refused, with the reason, when the engine is read-only."""
-        if self.read_only:
-            raise LibraryError(self.read_only)
-
-    def _check_upload_count(self, files: Sequence[Path]) -> None:
-        if len(files) > self.settings.upload_max_files:
-            raise UploadError(f"{len(files)} files in one upload; the limit is {self.settings.upload_max_files}")
-
-    def _reindex(
-        self,
-        progress: Progress | None,
-        state: LibraryState,
-        extra: Sequence[Path] = (),
-        commit: Callable[[IndexReport], None] | None = None,
-        rebuild: bool = False,
-    ) -> IndexReport:
-        """Index the library `state` (plus `extra` files), publish it and serve the result."""
-        report = build_library(self.library, state, self.embedder, extra, rebuild, progress, commit)
-        self.backend.publish(rebuild)
-        self._use(self.backend.open(reuse=self.index))
-        return report
-
-
-def build_library(
-    library: Library,
-    state: LibraryState,
-    embedder: Embedder,
-    extra: Sequence[Path] = (),
-    rebuild: bool = False,
-    progress: Progress | None = None,
-    commit: Callable[[IndexReport], None] | None = None,
-) -> IndexReport:
-    """`build_index` of the library `state` (plus `extra` files, not committed yet)."""
-    paths = [*library.roots(state), *extra]
-    return build_index(
-        library.settings, embedder, paths, rebuild, exclude=state.excluded, progress=progress, commit=commit, library=library.folder
-    )
-
-
-def load_embedder(settings: Settings) -> Embedder:
-    return Embedder(
-        settings.model, settings.model_cache, settings.device, settings.batch_size, settings.embed_runtime, settings.embed_quantize
-    )
-
-
-def index_corpus(
-    settings: Settings, paths: list[Path] | None = None, rebuild: bool = False, progress: Progress | None = None
-) -> IndexReport:
-    """Build or update the index in `settings.index_dir` from `paths`, or by default from
-    the library (the corpus plus uploads, less deleted files); then publish it to the
-    backend (a Milvus collection; the embedded backend serves the local index as it is)."""
-    embedder = load_embedder(settings)
-    if paths:
-        report = build_index(settings, embedder, paths, rebuild, progress=progress)
-        open_backend(settings).publish(rebuild)
-        return report
-    library = Library(settings)
-    with library.changing() as state:
-        report = build_library(library, state, embedder, rebuild=rebuild, progress=progress)
-        open_backend(settings).publish(rebuild)
-        return report

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
-from rag.calibration import Sample
-from rag.questions import pasted_text
+from rag.answer.calibration import Sample
+from rag.search import pasted_text
 from rag.textshape import squash
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ def calibration_samples(items: Sequence[GoldItem], engine: Engine) -> list[Sampl
     """What `rag calibrate` fits on: each item's eligible evidence, and whether it is
     answerable. Pasted quotes and passages are found another way, so they are left out."""
     return [
-        Sample(bool(item.quotes), max(engine.answerer.evidence(item.question), default=None))
+        Sample(bool(item.quotes), max(engine.support(item.question), default=None))
         for item in tqdm(items, desc="calibrating", unit="question", disable=None)
         if item.type not in ("quote", "similar")
     ]

@@ -1,10 +1,13 @@
-"""What the ingest stages know about Chinese official documents, reports and web pages.
+"""What the stages know about Chinese official documents, reports, web pages and questions.
 
-Every word list and pattern the mechanisms use lives here, each with what it is for. They
-come from the genre, not from any one file: the elements of GB/T 9704-2012 (党政机关公文
-格式), the heading levels Chinese documents number their sections with, the labels that
-government sites, information-disclosure pages and legal databases print around a text.
+Every word list and pattern the mechanisms use lives here, each with what it is for, and
+every module imports it as `from rag import language`. They come from the genre, not from
+any one file: the elements of GB/T 9704-2012 (党政机关公文格式), the heading levels Chinese
+documents number their sections with, the labels that government sites, information-
+disclosure pages and legal databases print around a text, and the words questions ask with.
 Chinese documents mix full-width and ASCII punctuation freely, so every class accepts both.
+The sections follow the pipeline: characters and dates, document elements, metadata,
+headings, web chrome, HTML and other formats, then questions, retrieval and answers, BM25.
 """
 
 from __future__ import annotations
@@ -24,6 +27,23 @@ PROSE_MARKS = "。，,；;！？!?"
 # Marks that end a finished sentence (a heading never ends with one).
 FINAL_MARKS = "。！？!?；;"
 CN_NUMERAL = "一二三四五六七八九十百零〇"
+# Runs of whitespace: squashed out of text compared regardless of spacing (and of a 发文字号).
+WHITESPACE = re.compile(r"\s+")
+# A line of a text: its non-blank stretches between newlines.
+LINE = re.compile(r"[^\n]+")
+# A run of digits: masked in a PDF page's edge lines, where page numbers change; one number
+# inside a citation marker.
+DIGITS = re.compile(r"\d+")
+# A colon, full-width or ASCII: a metadata label's ("来源："), so a line holding one titles no report.
+COLON = re.compile(r"[:：]")
+# A sentence as chunking and retrieval cut them: to the FINAL_MARKS (the same marks, with any
+# closing quotes after them) or to the end of its line. Unlike SENTENCE_END, "…" alone does not
+# end one, since it often stands inside a quote.
+SENTENCE = re.compile(rf"[^\n]*?(?:[{FINAL_MARKS}]+[”’」』）)\"']*|(?=\n)|$)")
+# A letter, digit or Chinese character (CJK: extension A, the unified ideographs and the
+# compatibility block; HAS_WORD's single range also takes the hexagram symbols between the
+# first two, and not the compatibility block): a sentence with fewer than 4 is a stray label.
+WORD_CHAR = re.compile(rf"[0-9A-Za-z{CJK}]")
 
 # --------------------------------------------------------------------------------------
 # Dates
@@ -57,6 +77,8 @@ DOC_NUMBER = re.compile(rf"[{CJK}]{{1,12}}[〔［\[【(（]\s*(?:19|20)\d{{2}}\s
 DOC_NUMBER_LINE = re.compile(rf"^[(（]?\s*(?P<number>{DOC_NUMBER.pattern})\s*[)）]?(?:\s*签发人[:：].{{0,20}})?$")
 # 发文机关标志: "某某省教育厅文件", or the organ name alone above a red line.
 ISSUER_MARK = re.compile(rf"^[{CJK}、\s]{{2,40}}(?:文件|文件\s*[（(]?.{{0,6}}[)）]?)$")
+# The "文件" of a 发文机关标志 and what follows it: the organ is what stands before.
+ISSUER_MARK_TAIL = re.compile(r"\s*文件.*$")
 # Document kinds (文种) a 标题 ends with, longest first so "实施意见" wins over "意见". Each
 # maps to the kind users name: 实施意见 and 若干意见 are 意见; 工作报告 a 报告; 发言 a 讲话.
 KINDS: tuple[tuple[str, str], ...] = (
@@ -82,6 +104,11 @@ TITLE_SHAPE = re.compile(
 TITLE_ABOUT = re.compile(rf"^(?P<issuer>[{CJK}、\s·]{{2,60}}?)(?:关于|印发|转发|批转)")
 # Forwarding and issuing verbs at the start of a 标题: "转发X关于…" is forwarded, not issued, by X's reader.
 TITLE_RELAY = re.compile(r"^(?:转发|印发|批转)")
+# A bracketed note closing a 标题, "（试行）", "（摘登）": the 文种 stands before it, or is the note.
+TITLE_NOTE = re.compile(r"[（(]([^）)]{1,12})[)）]$")
+# Spaces PDF and Word leave between Chinese characters (or brackets, quotes) and digits in a
+# title ("关于开展 2025 年暑期…"); unlike STRAY_SPACE, those between two words ("中共中央 国务院") stay.
+TITLE_STRAY_SPACE = re.compile(rf"(?<=[\d{CJK}（）《》“”])\s+(?=\d)|(?<=\d)\s+(?=[{CJK}（）《》“”])")
 # 主送机关: a line naming the recipients and ending with a colon ("各省、自治区、直辖市人民政府，…：").
 RECIPIENT = re.compile(rf"^[{CJK}（）()、，,\s]{{2,120}}[：:]$")
 RECIPIENT_WORDS = re.compile(r"各|人民政府|部门|单位|机构|教育厅|教育局|委员会|学校|党委|同志们|老师|代表")
@@ -135,6 +162,15 @@ META_LABELS: tuple[tuple[str, str], ...] = (
 # The fields a page prints under an article ("来源：…", "责任编辑：…"): after the last paragraph a
 # line of only these is metadata; any other label there ("时间：…" of a meeting) is content.
 CLOSING_FIELDS = ("source", "editor", "author", "url", "citation_code", "views")
+# A label of META_LABELS and its colon, longest labels tried first; after the first label of a
+# line, the next ones may follow a value directly (PDF tables lose the spaces between cells).
+META_LABEL_COLON = re.compile(
+    r"(" + "|".join(re.escape(label) for label, _ in sorted(META_LABELS, key=lambda pair: -len(pair[0]))) + r")\s*[:：]"
+)
+# Punctuation, brackets and spaces around a byline's date: what is left names its site or paper.
+BYLINE_PUNCT = re.compile(r"[:：|｜【】\[\]()（）\s]")
+# A time of day in a date ("13:23", "07时"): a byline's, never a document's own date.
+CLOCK_TIME = re.compile(r"\d(?::\d{2}|时)")
 # Page widgets printed after a metadata value on the same line: "来源：某市教育局 【字体：大 中 小】 打印本页".
 VALUE_CHROME = re.compile(r"【|\s(?:打印|关闭|分享|收藏)")
 # Metadata a legal database prints as "【标题】…", "【发布部门】…".
@@ -210,6 +246,13 @@ PAGE_NUMBER_LINE = re.compile(r"^(?:\d{1,4}|[-—]\s*\d{1,4}\s*[-—]|第\s*\d{1
 PAGE_PREFIX = re.compile(r"^(\d{1,4})、\s*")
 # Zero-width characters some sites insert; they are never content.
 INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# A space between two Chinese characters (or Chinese punctuation), or between Chinese and a
+# digit or "*", is extraction damage in a long line; unlike TITLE_STRAY_SPACE it also joins words.
+STRAY_SPACE = re.compile(
+    rf"(?<=[{CJK}{CJK_PUNCT},.;:!?)])[ ]+(?=[{CJK}{CJK_PUNCT}(])|(?<=[{CJK}{CJK_PUNCT}])[ ]+(?=[\d*])|(?<=[\d%])[ ]+(?=[{CJK}])"
+)
+# A decimal number broken by a space after its point ("3. 5"), mended to "3.5".
+SPLIT_DECIMAL = re.compile(r"(?<=\d)\.[ ]+(?=\d)")
 # Separators between a page's headline and its site name in <title>: "通知--教科室-某某中学".
 TITLE_SEPARATORS = re.compile(r"\s*(?:--+|__+|\s[-_|｜—–]\s|[_|｜])\s*")
 # Table-of-contents entries: a title ending in its page number ("1.某市教育综述12").
@@ -218,6 +261,10 @@ TOC_ENTRY = re.compile(r"^\d{1,3}[.、．]|\d{1,4}$")
 PART_MARKER = re.compile(rf"(?:^|(?<=[{SENTENCE_END}]))第[{CN_NUMERAL}\d]{{1,3}}篇", re.MULTILINE)
 # Salutations a title may be glued to: "在……会上的发言尊敬的各位领导,同志们:".
 GLUED_SALUTATION = re.compile(r"^(.{0,60}?)(?:尊敬的|各位领导|同志们)[^:：]{0,30}[:：]")
+# Where a part's first sentence ends, for its stand-in title: a SENTENCE_END mark or the line's end.
+OPENING_SENTENCE_END = re.compile(rf"[{SENTENCE_END}\n]")
+# A clause with the comma or 、 that closes it: a stand-in title is made of whole clauses.
+CLAUSE = re.compile(r"[^，,、]+[，,、]?")
 
 # --------------------------------------------------------------------------------------
 # HTML pages
@@ -234,6 +281,29 @@ META_TAGS: dict[str, str] = {
 }
 # Class or id words that mark a page's headline element ("title", "biaoti", "bt", "headline").
 HEADLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|headline|biaoti|bt|tit)(?:$|[\s_-])", re.IGNORECASE)
+# An inline style that centres a paragraph (a page's way of setting a heading apart).
+CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+# The XML declaration some pages open with (lxml refuses a string that carries one).
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+# --------------------------------------------------------------------------------------
+# Other file formats (rag.ingest.formats)
+# --------------------------------------------------------------------------------------
+
+# A Markdown heading: its #s (the depth) and its words, closing #s dropped.
+MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+# Markdown markup and what each becomes in plain text, applied in this order.
+MARKDOWN_MARKUP: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links keep their text
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
+    (re.compile(r"^\s{0,3}(?:[-*+]|>)\s+", re.MULTILINE), ""),  # bullets and quotes
+    (re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$", re.MULTILINE), ""),  # rules
+)
+# A web address alone on a PDF page's edge (maybe with "page/pages"): a browser's print footer.
+WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+(?:\s+\d{1,4}\s*/\s*\d{1,4})?$")
+# Word's outline paragraph styles, "Heading 2" or "标题 2": the digit is the level.
+WORD_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 
 # --------------------------------------------------------------------------------------
 # Naming a document in a question
@@ -251,7 +321,7 @@ ORGAN_ABBREVIATIONS = {"中共中央办公厅": "中办", "国务院办公厅": 
 DOC_NUMBER_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕"})
 
 # --------------------------------------------------------------------------------------
-# Questions (rag.questions): what a question asks for, and what it asks about
+# Questions (rag.search.questions): what a question asks for, and what it asks about
 # --------------------------------------------------------------------------------------
 
 # A quote or passage pasted into a question: 「…」 (or “…” of at least a clause).
@@ -375,3 +445,65 @@ NOT_PLACES = frozenset(
         "各地", "普通高中",
     }
 )
+# The CJK Unified Ideographs block alone: narrower than CJK (no Extension A, no compatibility
+# ideographs); the organ and place patterns below were written and tested with it.
+CJK_UNIFIED = "\u4e00-\u9fff"
+# Suffixes places are said with and without: "海西州" / "海西", "青海省" / "青海".
+PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "新区", "省", "市", "州", "县", "区", "盟", "旗")
+# Characters that ask, and characters that only count, in a question's words ("何时", "几所";
+# "万名").
+ASKING = re.compile(r"[哪几何啥]|多少")
+COUNTING = frozenset("万亿千百十名个所项家人位")
+# A numeral and a kind of place name a group of places, not one: "四地", "三区", "两省".
+NUMBERED_PLACES = re.compile(r"^[一二三四五六七八九十两][地区州省市县]$")
+# The place that opens an organ's name: "浙江省政府" -> "浙江省", "海西州教育局" -> "海西州".
+ORGAN_PLACE = re.compile(
+    rf"^([{CJK_UNIFIED}]{{2,8}}?(?:省|市|自治区|自治州|州|县|区))(?:人民)?(?:政府|教育|党委|委员会|办公厅|[{CJK_UNIFIED}]{{0,6}}(?:厅|局|委))"
+)
+# Organs a question may name in two characters; other two-character organ words ("政府" of
+# "政府工作报告", "中央" of "中央财政") name no document.
+SHORT_ORGANS = ("中办", "国办")
+# Words joining two names a comparison sets side by side ("浙江和四川", "2023年与2024年").
+JOINING = re.compile(r"和|与|及|、|同|跟|以及|对比|相比")
+
+# --------------------------------------------------------------------------------------
+# Inputs, retrieval and answers (rag.search, rag.answer)
+# --------------------------------------------------------------------------------------
+
+# Halves of UTF-16 surrogate pairs alone: no character; JSON lets a caller send them.
+LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+# A phrase a search query quotes, between 「」, “” or 『』 (any closing mark ends it). Unlike
+# PASTED (「…」 only, the shortest run), it ranks chunks holding the phrase, in any query.
+QUOTED_PHRASE = re.compile(r"[「“『]([^」”』]+)[」”』]")
+# What separates the organs of a document's issuer field ("教育部、财政部", "中共中央 国务院").
+ISSUER_SEPARATORS = re.compile(r"[、\s]+")
+# A number printed in each unit family of UNIT_FAMILIES ("600万元", "7个", "82%"): what a
+# sentence must print to answer a question asking its number in that family.
+NUMBER_IN_UNIT = {
+    family: re.compile(rf"{NUMBER}\s*(?:多|余)?\s*(?:十|百|千|万|亿)?\s*(?:多|余)?\s*(?:{units})")
+    for family, _, units in UNIT_FAMILIES
+}
+# A digit anywhere: a sentence printing one may hold a figure.
+DIGIT = re.compile(r"\d")
+# Marks a paragraph's lead sentence ends with ("加强民生建设。", "主要做法："): its inline heading.
+LEAD_END_MARKS = "。：:"
+# Marks dropped from the end of a sentence quoted inside an answer line.
+ANSWER_TRIM_MARKS = "。；;，,"
+# Citation markers as LLMs write them: "[2]", "[1, 3]", "【2】". Wider than the "[n]" markers
+# answers print (ui.render reads those): models also use 【】 and spaces.
+LLM_CITATION_MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
+# What separates the numbers inside one citation marker ("1, 3", "1、3").
+NON_DIGITS = re.compile(r"\D+")
+# Citation markers as answers print them, which the page turns into links: "[2]", "[1，3]", "[1、3]".
+CITATION_MARKER = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)*)\]")
+
+# --------------------------------------------------------------------------------------
+# BM25 tokens (rag.stores.tokens)
+# --------------------------------------------------------------------------------------
+
+# Function words and question words: they match everywhere and say nothing about a topic.
+STOP_WORDS = frozenset(
+    ["的", "了", "和", "与", "及", "或", "等", "是", "在", "对", "为", "以", "把", "被", "将", "从", "向", "于", "由", "并", "而", "也", "都", "就", "又", "还", "之", "其", "该", "此", "这", "那", "这些", "那些", "个", "种", "项", "中", "上", "下", "里", "各", "每", "有", "没有", "无", "我", "我们", "你", "他", "她", "它", "他们", "着", "过", "吗", "呢", "吧", "啊", "么", "让", "使", "给", "要", "会", "能", "可", "什么", "怎么", "怎样", "如何", "哪些", "哪个", "哪里", "哪", "多少", "几", "几个", "是否", "为什么", "怎么样", "请问", "分别", "大概", "一下", "方面", "情况", "有关", "关于", "the", "a", "an", "of", "to", "in", "and", "or", "for", "on", "is", "are", "what", "how", "which"]
+)
+# A token holding a letter, digit or CJK character: tokens without one (punctuation) are dropped.
+HAS_WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")

@@ -7,8 +7,8 @@ import os
 from typing import Any
 
 from rag.ingest import FileReport
-from rag.queries import Query
 from rag.schema import Answer, Document, Hit, Match
+from rag.search.queries import Query
 
 
 def answer_row(answer: Answer) -> dict[str, Any]:

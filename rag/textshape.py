@@ -3,11 +3,10 @@ character classes and patterns they use are in `rag.language`."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
-from rag.language import CN_DATE, DATE, DATE_LINE, FINAL_MARKS, HEADING_STYLES, ORGAN, ORGANS, PROSE_MARKS
+from rag import language
 
 # A sentence without commas this long is a paragraph, not a run-in heading ("（一）指导思想。").
 SHORT_PARAGRAPH = 20
@@ -26,7 +25,7 @@ class Line:
 def lines_of(text: str) -> list[Line]:
     """The non-blank lines of `text` with their offsets."""
     found = []
-    for match in re.finditer(r"[^\n]+", text):
+    for match in language.LINE.finditer(text):
         stripped = match.group(0).strip()
         if stripped:
             start = match.start() + match.group(0).index(stripped)
@@ -36,13 +35,26 @@ def lines_of(text: str) -> list[Line]:
 
 def is_organ_line(text: str) -> bool:
     """A line naming an organ, or several, alone: a signature (署名) or a speaker."""
-    return len(text) <= 40 and bool(ORGAN.match(text) or ORGANS.match(text))
+    return len(text) <= 40 and bool(language.ORGAN.match(text) or language.ORGANS.match(text))
+
+
+def is_date_line(text: str) -> bool:
+    """A line that is only a date (Arabic or Chinese numerals, maybe bracketed)."""
+    return bool(language.DATE_LINE.match(text) or language.CN_DATE.fullmatch(text.strip("()（） ")))
+
+
+def doc_number_of(text: str) -> str | None:
+    """The 发文字号 of a line holding only one ("教体艺〔2014〕1号"), spaces removed; else None."""
+    match = language.DOC_NUMBER_LINE.match(text)
+    return language.WHITESPACE.sub("", match.group("number")) if match else None
 
 
 def find_date(text: str) -> str | None:
     """The first valid date in `text` as ISO `YYYY-MM-DD`, if any (Arabic or Chinese numerals)."""
-    found = [(m.start(), m["y"], int(m["m"]), int(m["d"])) for m in DATE.finditer(text)]
-    found += [(m.start(), _cn_year(m["y"]), _cn_number(m["m"]), _cn_number(m["d"])) for m in CN_DATE.finditer(text)]
+    found = [(m.start(), m["y"], int(m["m"]), int(m["d"])) for m in language.DATE.finditer(text)]
+    found += [
+        (m.start(), _cn_year(m["y"]), _cn_number(m["m"]), _cn_number(m["d"])) for m in language.CN_DATE.finditer(text)
+    ]
     for _, year, month, day in sorted(found):
         if 1 <= month <= 12 and 1 <= day <= 31:
             return f"{year}-{month:02d}-{day:02d}"
@@ -63,14 +75,14 @@ def _cn_number(text: str) -> int:
 
 def is_prose(line: str) -> bool:
     """Running text: long enough and punctuated like sentences."""
-    return len(line) >= 40 and any(c in PROSE_MARKS for c in line)
+    return len(line) >= 40 and any(c in language.PROSE_MARKS for c in line)
 
 
 def is_paragraph(line: str) -> bool:
     """Body text: running text, or a shorter sentence ending like one ("各县要成立工作专班，
     明确分管领导。"); a heading never ends with a full stop and a comma inside."""
     return is_prose(line) or (
-        line[-1:] in FINAL_MARKS and (any(c in "，,；;" for c in line) or len(line) >= SHORT_PARAGRAPH)
+        line[-1:] in language.FINAL_MARKS and (any(c in "，,；;" for c in line) or len(line) >= SHORT_PARAGRAPH)
     )
 
 
@@ -79,15 +91,15 @@ def is_heading_like(line: str, max_len: int = 40) -> bool:
     return (
         0 < len(line) <= max_len
         and sum(c.isalnum() for c in line) >= 2
-        and not any(c in PROSE_MARKS for c in line)
-        and not DATE_LINE.match(line)
+        and not any(c in language.PROSE_MARKS for c in line)
+        and not language.DATE_LINE.match(line)
     )
 
 
 def heading_rank(text: str) -> float | None:
     """The nesting rank of the heading style `text` opens with ("一、" 4, "（一）" 5, ...;
     see `language.HEADING_STYLES`), or None when it opens with none."""
-    for rank, _, pattern in HEADING_STYLES:
+    for rank, _, pattern in language.HEADING_STYLES:
         if pattern.match(text):
             return rank
     return None
@@ -103,4 +115,4 @@ def char_pairs(text: str) -> set[str]:
 def squash(text: str) -> str:
     """Text for matching regardless of width and spacing: NFKC, whitespace removed (PDF
     copies put spaces inside Chinese words and mix full- and half-width forms)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return language.WHITESPACE.sub("", unicodedata.normalize("NFKC", text))

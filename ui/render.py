@@ -1,4 +1,5 @@
-"""HTML and Markdown for the app's panels, built from the engine's records.
+"""HTML and Markdown for the app's panels, built from the engine's records, and the library
+jobs' status lines.
 
 Every piece of document or user text passes through `esc` before it reaches the page:
 a report that contains `<script>` shows it as text.
@@ -12,13 +13,14 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 
-from rag.queries import QueryError
+from rag import language
+from rag.library import Job, LibraryChange
 from rag.rows import display_path
 from rag.schema import Answer, Citation, Document, Hit, Match
+from rag.search.queries import QueryError
 
 # How much of the paragraph around a cited span to show on each side.
 CONTEXT_CHARS = 160
-MARKER = re.compile(r"\[(\d+(?:\s*[,，、]\s*\d+)*)\]")
 
 
 def esc(text: str) -> str:
@@ -88,13 +90,13 @@ def answer_html(answer: Answer) -> str:
     """The answer with each [n] a link to its source below."""
 
     def link(match: re.Match[str]) -> str:
-        numbers = re.findall(r"\d+", match.group(1))
+        numbers = language.DIGITS.findall(match.group(1))
         return "".join(f'<a class="rag-cite" href="#rag-src-{n}">[{n}]</a>' for n in numbers)
 
     lines = []
     for line in answer.text.splitlines():
         pieces, last = [], 0
-        for m in MARKER.finditer(line):
+        for m in language.CITATION_MARKER.finditer(line):
             pieces += [esc(line[last : m.start()]), link(m)]
             last = m.end()
         pieces.append(esc(line[last:]))
@@ -245,3 +247,40 @@ def notes_html(notes: Sequence[str | None]) -> str:
 def message_html(lines: Sequence[tuple[bool, str]]) -> str:
     """Status lines for the library: (ok, text)."""
     return "".join(f'<p class="{"rag-ok" if ok else "rag-error"}">{esc(text)}</p>' for ok, text in lines)
+
+
+# --------------------------------------------------------------------------------------
+# 文档库
+# --------------------------------------------------------------------------------------
+
+
+def job_lines(job: Job[LibraryChange], ahead: int) -> list[tuple[bool, str]]:
+    """Where a library job is, or what it did, as status lines for the page."""
+    what = {"upload": f"上传 {job.subject}", "delete": f"删除《{job.subject}》", "rebuild": "重建索引"}[job.kind]
+    if job.state == "queued":
+        return [(True, f"排队中：{what}（前面还有 {ahead} 个任务）")]
+    if job.state == "failed":
+        return [(False, f"未完成：{what}：{job.error}")]
+    if job.state == "done" and job.result is not None:
+        return _report_lines(job.result) or [(True, f"已完成：{what}")]
+    p = job.progress
+    if p is None:
+        return [(True, f"正在进行：{what}")]
+    line = f"正在进行：{what}：已读取 {p.files_done}/{p.files_total} 个文件"
+    if p.texts_total:
+        line += f"，已向量化 {p.texts_done}/{p.texts_total} 段文本"
+    if p.seconds_left is not None:
+        line += f"，预计还需 {p.seconds_left:.0f} 秒"
+    return [(True, line + ("，正在写入索引" if p.stage == "writing" else ""))]
+
+
+def _report_lines(change: LibraryChange) -> list[tuple[bool, str]]:
+    """What a library change did, as status lines for the page."""
+    lines = [(True, f"已加入 {name}：{len(titles)} 篇文档（{'、'.join(titles)}）") for name, titles in change.added]
+    lines += [(False, f"未加入 {name}：{reason}") for name, reason in change.rejected]
+    if change.removed:
+        lines.append((True, f"已删除 {len(change.removed)} 篇文档：{'、'.join(change.removed)}"))
+    if change.report is not None:
+        r = change.report
+        lines.append((True, f"索引已更新：{r.documents} 篇文档，{r.chunks} 个段落，用时 {r.seconds:.1f} 秒。"))
+    return lines

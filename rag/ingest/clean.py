@@ -8,23 +8,14 @@ with its rule (`Cleaned.removed`), so `rag inspect` can show it.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
-from rag import language as P
+from rag import language
 from rag.ingest.fields import meta_fields
 from rag.ingest.ledger import Removal
 from rag.textshape import is_heading_like, is_prose
-
-_CJKISH = f"{P.CJK}{P.CJK_PUNCT}"
-_ASCII_PUNCT = ",.;:!?)"
-# A space between two Chinese characters (or Chinese punctuation) is extraction damage.
-_STRAY_SPACE = re.compile(
-    rf"(?<=[{_CJKISH}{_ASCII_PUNCT}])[ ]+(?=[{_CJKISH}(])|(?<=[{_CJKISH}])[ ]+(?=[\d*])|(?<=[\d%])[ ]+(?=[{P.CJK}])"
-)
-_SPLIT_DECIMAL = re.compile(r"(?<=\d)\.[ ]+(?=\d)")
 
 # Characters of finished paragraphs after a footer label that show the text goes on.
 _MORE_CONTENT = 600
@@ -94,7 +85,7 @@ def _assemble(lines: list[Line], removed: list[Removal]) -> Cleaned:
 
 def _normalize(raw: str) -> list[Line]:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text = P.INVISIBLE.sub("", text)
+    text = language.INVISIBLE.sub("", text)
     text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\t", " ")
     return [Line(n, line.strip()) for n, line in enumerate(text.split("\n"), start=1)]
 
@@ -105,17 +96,17 @@ def _drop_chrome(lines: list[Line], removed: list[Removal]) -> list[Line]:
     kept: list[Line] = []
     for i, line in enumerate(lines):
         text = line.text
-        if body_started and P.FOOTER.match(text):
+        if body_started and language.FOOTER.match(text):
             if content_after[i + 1] < _MORE_CONTENT:
                 removed.extend(Removal(rest.text, "page footer", rest.no) for rest in lines[i:] if rest.text)
                 break
             removed.append(Removal(text, "page footer label", line.no))
             continue
         if text and len(text) <= _SHORT_LINE and not _is_sentence(text):
-            counter = P.VIEW_COUNTER.search(text)
+            counter = language.VIEW_COUNTER.search(text)
             if counter:
                 removed.append(Removal(counter.group(0), "view counter", line.no))
-                text = P.VIEW_COUNTER.sub("", text).strip()
+                text = language.VIEW_COUNTER.sub("", text).strip()
             rule = None if meta_fields(text) is not None else _chrome_rule(text)
             if rule:
                 removed.append(Removal(text, rule, line.no))
@@ -127,11 +118,11 @@ def _drop_chrome(lines: list[Line], removed: list[Removal]) -> list[Line]:
 
 def _chrome_rule(text: str) -> str | None:
     """Why a short unpunctuated line is page chrome, or None when it is not."""
-    if P.CHROME.search(text):
+    if language.CHROME.search(text):
         return "page chrome: navigation, sharing or site footer"
-    if len(P.NAV_SEPARATOR.findall(text)) >= 2:
+    if len(language.NAV_SEPARATOR.findall(text)) >= 2:
         return "page chrome: navigation bar"
-    if P.PAGE_NUMBER_LINE.match(text):
+    if language.PAGE_NUMBER_LINE.match(text):
         return "page number"
     return None
 
@@ -158,18 +149,18 @@ def _strip_page_prefixes(lines: list[Line], removed: list[Removal]) -> list[Line
     numbered: list[tuple[int, int, str]] = []  # (line index, number, previous non-empty line)
     previous = ""
     for i, line in enumerate(lines):
-        if match := P.PAGE_PREFIX.match(line.text):
+        if match := language.PAGE_PREFIX.match(line.text):
             numbered.append((i, int(match.group(1)), previous))
         previous = line.text or previous
     if len(numbered) < 3:
         return lines
     consecutive = all(b[1] == a[1] + 1 for a, b in pairwise(numbered))
-    continuing = sum(1 for _, _, before in numbered[1:] if _is_unfinished(P.PAGE_PREFIX.sub("", before)))
+    continuing = sum(1 for _, _, before in numbered[1:] if _is_unfinished(language.PAGE_PREFIX.sub("", before)))
     if not consecutive or continuing * 2 < len(numbered) - 1:
         return lines
     stripped = list(lines)
     for i, _, _ in numbered:
-        prefix = P.PAGE_PREFIX.match(lines[i].text)
+        prefix = language.PAGE_PREFIX.match(lines[i].text)
         assert prefix is not None
         removed.append(Removal(prefix.group(0).strip(), "page number glued to a page's first line", lines[i].no))
         stripped[i] = Line(lines[i].no, lines[i].text[prefix.end() :])
@@ -178,24 +169,24 @@ def _strip_page_prefixes(lines: list[Line], removed: list[Removal]) -> list[Line
 
 def _is_unfinished(line: str) -> bool:
     """Does this line stop in the middle of a sentence?"""
-    if not line or line[-1] in P.SENTENCE_END:
+    if not line or line[-1] in language.SENTENCE_END:
         return False
     if line[-1] in _CONTINUES:
         return True
-    if line[-1] in "”’」』)）：:" and len(line) > 1 and (line[-2] in P.SENTENCE_END or line[-1] in "：:"):
+    if line[-1] in "”’」』)）：:" and len(line) > 1 and (line[-2] in language.SENTENCE_END or line[-1] in "：:"):
         return False
-    inner_sentence_end = any(c in P.SENTENCE_END for c in line[:-1])
+    inner_sentence_end = any(c in language.SENTENCE_END for c in line[:-1])
     return (is_prose(line) or inner_sentence_end) and not _enumerated(line)
 
 
 def _enumerated(line: str) -> bool:
-    return any(pattern.match(line) for _, _, pattern in P.HEADING_STYLES)
+    return any(pattern.match(line) for _, _, pattern in language.HEADING_STYLES)
 
 
 def _stands_alone(previous: str, line: str) -> bool:
     """Lines a wrap never joins: a heading opening the next line, a 主送机关 ("各县（区）教育局："),
     or a 标题 ("…关于…的通知") ending the previous one; 公文 print each on a line of its own."""
-    return _enumerated(line) or bool(P.RECIPIENT.match(line)) or bool(P.TITLE_SHAPE.match(previous) and is_heading_like(previous, P.HEADING_MAX_CHARS))
+    return _enumerated(line) or bool(language.RECIPIENT.match(line)) or bool(language.TITLE_SHAPE.match(previous) and is_heading_like(previous, language.HEADING_MAX_CHARS))
 
 
 def _join_broken_lines(lines: list[Line]) -> list[Line]:
@@ -206,7 +197,7 @@ def _join_broken_lines(lines: list[Line]) -> list[Line]:
     last_piece = ""  # the last physical line glued into joined[-1]
     for line in lines:
         previous = joined[-1].text if joined else ""
-        wrapped = bool(wrap_width) and len(last_piece) >= wrap_width and bool(previous) and previous[-1] not in P.SENTENCE_END
+        wrapped = bool(wrap_width) and len(last_piece) >= wrap_width and bool(previous) and previous[-1] not in language.SENTENCE_END
         if not line.text and previous and (previous[-1] in _CONTINUES or wrapped):
             continue  # a page break inside a sentence, not a paragraph break
         if line.text and previous and (wrapped or _is_unfinished(previous)) and not _stands_alone(previous, line.text):
@@ -239,7 +230,7 @@ def _glue(left: str, right: str) -> str:
 def _remove_stray_spaces(line: str) -> str:
     if len(line) < _SHORT_LINE:
         return line
-    return _STRAY_SPACE.sub("", _SPLIT_DECIMAL.sub(".", line))
+    return language.STRAY_SPACE.sub("", language.SPLIT_DECIMAL.sub(".", line))
 
 
 def _drop_repeats(lines: list[Line], removed: list[Removal]) -> list[Line]:

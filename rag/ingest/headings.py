@@ -10,12 +10,11 @@ style (`language.HEADING_STYLES`) as the document actually uses them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from rag import language as L
+from rag import language
 from rag.ingest.fields import meta_fields
-from rag.ingest.load import CELL_SEPARATOR, TITLE_RANK, Hints
+from rag.ingest.raw import CELL_SEPARATOR, TITLE_RANK, Hints
 from rag.schema import Heading
 from rag.textshape import Line, heading_rank, is_heading_like, is_organ_line, is_prose, lines_of
 
@@ -28,8 +27,6 @@ MIN_PLAIN_LEADS = 3
 MIN_LEAD_REST, MIN_PLAIN_LEAD_REST = 8, 40
 # A numbered line ending with "。" is a heading ("（二）基本原则。") only up to this length.
 MAX_STOPPED_HEADING = 24
-
-
 
 
 @dataclass(frozen=True)
@@ -72,11 +69,11 @@ def find_headings(text: str, hints: Hints | None = None, elements: set[int] | No
                 standalone.append(found)
             continue
         if not last and _comma_heading(line.text) and is_prose(lines[i + 1].text):
-            comma_plain.append(_Found(line.start, line.end, L.PLAIN_HEADING_RANK, line.text))
+            comma_plain.append(_Found(line.start, line.end, language.PLAIN_HEADING_RANK, line.text))
             continue
         lead = _lead(line)
         if lead is not None:
-            (leads if lead.rank != L.PLAIN_LEAD_RANK else plain_leads).append(lead)
+            (leads if lead.rank != language.PLAIN_LEAD_RANK else plain_leads).append(lead)
     found_all = standalone + leads
     found_all += comma_plain if len(comma_plain) >= MIN_PLAIN_HEADINGS else []
     if len(plain_leads) >= MIN_PLAIN_LEADS:
@@ -86,7 +83,6 @@ def find_headings(text: str, hints: Hints | None = None, elements: set[int] | No
     return _levels(sorted(found_all, key=lambda f: f.start))
 
 
-
 def _standalone(line: Line, hints: Hints) -> _Found | None:
     """A line that is a heading by itself, with its rank; None for anything else."""
     text = line.text
@@ -94,19 +90,19 @@ def _standalone(line: Line, hints: Hints) -> _Found | None:
     numbered = heading_rank(text)
     if hinted is not None and hinted != TITLE_RANK:
         return _Found(line.start, line.end, hinted if hinted < 4 or numbered is None else numbered, text, marked=True)
-    if len(text) > L.HEADING_MAX_CHARS or L.DATE_LINE.match(text) or meta_fields(text) is not None:
+    if len(text) > language.HEADING_MAX_CHARS or language.DATE_LINE.match(text) or meta_fields(text) is not None:
         return None
     if not _balanced(text) or text[-1] in "：:" or CELL_SEPARATOR in text:
         return None  # a heading never introduces a list, stops inside a quotation, or is a table row
     if numbered is not None:
         inner = text[:-1] if text[-1] in "。．." else text
-        if not any(c in L.FINAL_MARKS for c in inner) and (inner == text or not any(c in L.PROSE_MARKS for c in inner)):
+        if not any(c in language.FINAL_MARKS for c in inner) and (inner == text or not any(c in language.PROSE_MARKS for c in inner)):
             if inner != text and len(inner) > MAX_STOPPED_HEADING:
                 return None
             return _Found(line.start, line.start + len(inner), numbered, inner)
         return None
     if is_heading_like(text) and not is_organ_line(text):
-        return _Found(line.start, line.end, L.PLAIN_HEADING_RANK, text)
+        return _Found(line.start, line.end, language.PLAIN_HEADING_RANK, text)
     return None
 
 
@@ -115,13 +111,13 @@ def _continues_heading(previous: _Found, found: _Found, text: str) -> bool:
     Not when it is numbered itself or ranks differently."""
     if previous.marked or found.marked:
         return False  # a format marks each heading paragraph on its own
-    return heading_rank(text) is None and found.rank == L.PLAIN_HEADING_RANK and len(previous.title) + len(text) <= L.HEADING_MAX_CHARS
+    return heading_rank(text) is None and found.rank == language.PLAIN_HEADING_RANK and len(previous.title) + len(text) <= language.HEADING_MAX_CHARS
 
 
 def _comma_heading(text: str) -> bool:
     """A short unnumbered line with a comma but no sentence end: a headline such as
     "一年来加大宏观调控力度，推动经济运行持续好转"."""
-    return len(text) <= 50 and heading_rank(text) is None and not any(c in L.FINAL_MARKS for c in text) and any(c in "，," for c in text)
+    return len(text) <= 50 and heading_rank(text) is None and not any(c in language.FINAL_MARKS for c in text) and any(c in "，," for c in text)
 
 
 def _lead(line: Line) -> _Found | None:
@@ -129,19 +125,19 @@ def _lead(line: Line) -> _Found | None:
     "一是着力扩内需稳增长，推动经济持续向新向优量质齐升。") or plain ("聚焦思政建设,把牢……。")."""
     text = line.text
     numbered = heading_rank(text)
-    match = L.LEAD.match(text)
+    match = language.LEAD.match(text)
     if match is None or not is_prose(text) or not _balanced(match.group(1)):
         return None
     lead, rest = match.group(1), len(text) - match.end()
     if numbered is not None and rest >= MIN_LEAD_REST:
-        number = next(p.match(lead) for r, _, p in L.HEADING_STYLES if r == numbered)
+        number = next(p.match(lead) for r, _, p in language.HEADING_STYLES if r == numbered)
         words = lead[number.end() :] if number else lead
-        if len(lead) <= L.LEAD_MAX_CHARS and not re.search(r"\d", words):
+        if len(lead) <= language.LEAD_MAX_CHARS and not language.DIGIT.search(words):
             return _Found(line.start, line.start + len(lead), numbered, lead)
         return None
-    plain = rest >= MIN_PLAIN_LEAD_REST and text[match.end() - 1] in "。？?" and not L.SALUTATION.match(lead + "：")
-    if plain and 4 <= len(lead) <= L.PLAIN_LEAD_MAX_CHARS and not re.search(r"\d", lead):
-        return _Found(line.start, line.start + len(lead), L.PLAIN_LEAD_RANK, lead)
+    plain = rest >= MIN_PLAIN_LEAD_REST and text[match.end() - 1] in "。？?" and not language.SALUTATION.match(lead + "：")
+    if plain and 4 <= len(lead) <= language.PLAIN_LEAD_MAX_CHARS and not language.DIGIT.search(lead):
+        return _Found(line.start, line.start + len(lead), language.PLAIN_LEAD_RANK, lead)
     return None
 
 

@@ -11,12 +11,11 @@ shows them all.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from rag import language as L
-from rag.ingest.load import Hints
+from rag import language
+from rag.ingest.raw import Hints
 from rag.textshape import Line, find_date, is_heading_like, is_organ_line, is_prose, lines_of
 
 # Each segment of a split must hold at least this much running text (a paragraph).
@@ -64,9 +63,9 @@ def _whole(text: str, lines: list[Line], hints: Hints) -> Reading:
         score, why = score + 2, why + ["the page names one article"]
     head = [line.text for line in lines[:12]]
     tail = [line.text for line in lines[-4:]]
-    if any(L.DOC_NUMBER_LINE.match(t) for t in head):
+    if any(language.DOC_NUMBER_LINE.match(t) for t in head):
         score, why = score + 2, why + ["a 发文字号 heads it"]
-    if any(L.DATE_LINE.match(t) for t in tail) and any(is_organ_line(t) for t in tail):
+    if any(language.DATE_LINE.match(t) for t in tail) and any(is_organ_line(t) for t in tail):
         score, why = score + 2, why + ["a signature and date close it"]
     return Reading("one document", score, (Segment(0, len(text)),), "; ".join(why))
 
@@ -93,10 +92,10 @@ def _compilation(text: str, lines: list[Line]) -> Reading | None:
     contents that name the reports add to the evidence."""
     openings: list[tuple[int, int, int]] = []
     for i in range(1, len(lines)):
-        if L.DATE_LINE.match(lines[i].text) and _title_like(lines[i - 1].text):
+        if language.DATE_LINE.match(lines[i].text) and _title_like(lines[i - 1].text):
             first = i - 1
             kicker = lines[first - 1].text if first > 0 else ""
-            if _title_like(kicker) and not L.TOC_ENTRY.search(kicker) and not L.DATE_LINE.match(kicker):
+            if _title_like(kicker) and not language.TOC_ENTRY.search(kicker) and not language.DATE_LINE.match(kicker):
                 first -= 1
             openings.append((first, i - 1, i))
     segments = []
@@ -112,14 +111,14 @@ def _compilation(text: str, lines: list[Line]) -> Reading | None:
 
 def _title_like(text: str) -> bool:
     """A line that may title a report: short, unpunctuated, not a metadata label."""
-    return is_heading_like(text) and not re.search(r"[:：]", text)
+    return is_heading_like(text) and not language.COLON.search(text)
 
 
 def _speeches(text: str, lines: list[Line]) -> Reading | None:
     """Speeches headed by an organisation line (and usually a headline just above it)."""
     openings: list[tuple[int, str]] = []
     for i, line in enumerate(lines[:-1]):
-        if L.SPEAKER_ORGAN.match(line.text) and is_prose(lines[i + 1].text):
+        if language.SPEAKER_ORGAN.match(line.text) and is_prose(lines[i + 1].text):
             headline = lines[i - 1].text if i > 0 and _title_like(lines[i - 1].text) else ""
             first = i - 1 if headline else i
             openings.append((first, f"{line.text}：{headline}" if headline else line.text))
@@ -132,7 +131,7 @@ def _speeches(text: str, lines: list[Line]) -> Reading | None:
 
 def _parts(text: str, lines: list[Line]) -> Reading | None:
     """Parts introduced by markers such as "第二篇", even when glued to the previous sentence."""
-    markers = list(L.PART_MARKER.finditer(text))
+    markers = list(language.PART_MARKER.finditer(text))
     if len(markers) < 2:
         return None
     bounds = [0] + [m.start() for m in markers] + [len(text)]
@@ -141,7 +140,7 @@ def _parts(text: str, lines: list[Line]) -> Reading | None:
         part = text[start:end]
         if not is_prose(part.strip()):
             continue
-        marker = L.PART_MARKER.match(part)
+        marker = language.PART_MARKER.match(part)
         title = f"{marker.group(0)}：{_opening_words(part[marker.end():])}" if marker else _leading_title(part)
         segments.append(Segment(start, end, title or _opening_words(part)))
     return _scored("numbered parts", text, segments, 0.0, "{n} parts marked 第N篇")
@@ -149,7 +148,7 @@ def _parts(text: str, lines: list[Line]) -> Reading | None:
 
 def _leading_title(text: str) -> str | None:
     """A title glued before a speech's salutation: "在……会上的发言尊敬的各位领导:……"."""
-    match = L.GLUED_SALUTATION.match(text.lstrip())
+    match = language.GLUED_SALUTATION.match(text.lstrip())
     if match and 4 <= len(match.group(1).strip()) and is_heading_like(match.group(1).strip()):
         return match.group(1).strip()
     return None
@@ -158,11 +157,11 @@ def _leading_title(text: str) -> str | None:
 def _opening_words(text: str) -> str:
     """The first words of a part, after any salutation, as a stand-in title."""
     text = text.lstrip()
-    salutation = L.GLUED_SALUTATION.match(text)
+    salutation = language.GLUED_SALUTATION.match(text)
     if salutation:
         text = text[salutation.end() :]
-    sentence = re.split(rf"[{L.SENTENCE_END}\n]", text, maxsplit=1)[0]
-    clauses = re.findall(r"[^，,、]+[，,、]?", sentence)
+    sentence = language.OPENING_SENTENCE_END.split(text, maxsplit=1)[0]
+    clauses = language.CLAUSE.findall(sentence)
     words = clauses[0][:_PART_TITLE_CHARS] if clauses else ""
     for clause in clauses[1:]:
         if len(words) + len(clause) > _PART_TITLE_CHARS:

@@ -4,28 +4,31 @@ page and database metadata, the title, the date and the heading tree.
 Each line is first read on its own: a metadata line ("发布时间：…", "信息名称：…", a dated
 byline), a 发文字号, a date line, a speaker, a 主送机关, a signature, a heading, or body.
 The document is then read as a whole: the title is the best-scoring candidate in the header
-(page metadata, the 标题 shape "…关于…的通知", what surrounds it), the date the strongest
-one found (成文日期 under the signature, a date under the title, the day a report was
-delivered, a news dateline; else the page's publication date). Metadata lines leave the
-text for `Document.meta`; lines above the title (site names, menus) and labels after the
-last paragraph leave it too; all of them go to the ledger. Headings stay in the text.
+(page metadata, the 标题 shape "…关于…的通知", what surrounds it; see `rag.ingest.titles`),
+the date the strongest one found (成文日期 under the signature, a date under the title, the
+day a report was delivered, a news dateline; else the page's publication date). Metadata
+lines leave the text for `Document.meta`; lines above the title (site names, menus) and
+labels after the last paragraph leave it too; all of them go to the ledger. Headings stay
+in the text (`rag.ingest.headings` finds them).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from rag import language as L
+from rag import language
 from rag.ingest.fields import byline_fields, labels_in, meta_fields
 from rag.ingest.headings import find_headings
 from rag.ingest.ledger import Removal
-from rag.ingest.load import CELL_SEPARATOR, TITLE_RANK, Hints
+from rag.ingest.raw import CELL_SEPARATOR, TITLE_RANK, Hints
+from rag.ingest.titles import UNDER_TITLE, choose_title, issuer_of_title, kind_of
 from rag.schema import Element, Heading
 from rag.textshape import (
     Line,
+    doc_number_of,
     find_date,
     heading_rank,
+    is_date_line,
     is_heading_like,
     is_organ_line,
     is_paragraph,
@@ -34,14 +37,6 @@ from rag.textshape import (
     squash,
 )
 
-# Element kinds, in the order they appear in a 公文 (see `Element`).
-ELEMENT_KINDS = (
-    "issuer_mark", "doc_number", "title", "subtitle", "speaker", "recipient", "salutation",
-    "attachment", "signature", "date", "dateline", "copy_to", "printed",
-)
-# Lines of the header searched for the title, and lines under the title searched for its date.
-HEADER_LINES = 16
-UNDER_TITLE = 4
 # How strongly each finding supports a date (the strongest wins; ties go to the earliest found).
 DATE_STRENGTH = {
     "成文日期 under the signature": 6, "written (metadata)": 5, "date under the title": 5, "delivered": 5,
@@ -85,40 +80,6 @@ def parse(
     return reader.result(text, date)
 
 
-def _doc_number(text: str) -> str | None:
-    match = L.DOC_NUMBER_LINE.match(text)
-    return re.sub(r"\s+", "", match.group("number")) if match else None
-
-
-def _is_date_line(text: str) -> bool:
-    return bool(L.DATE_LINE.match(text) or L.CN_DATE.fullmatch(text.strip("()（） ")))
-
-
-def kind_of(title: str) -> str | None:
-    """The 文种 a title ends with ("…的实施意见" -> 意见), ignoring a closing 》 or a
-    bracketed note such as "（试行）" or "（摘登）"."""
-    core = re.sub(r"[（(][^）)]{1,12}[)）]$", "", title.strip()).rstrip("》」”")
-    for word, kind in L.KINDS:
-        if core.endswith(word):
-            return kind
-    note = re.search(r"[（(]([^）)]{1,12})[)）]$", title.strip())
-    return next((kind for word, kind in L.KINDS if note and note.group(1) == word), None)
-
-
-def issuer_of_title(title: str) -> str | None:
-    """The organ(s) a 标题 names before 关于/印发 ("国务院办公厅关于…" -> 国务院办公厅); a
-    forwarded title ("转发X关于…") names the original issuer X."""
-    core = L.TITLE_RELAY.sub("", title.strip())
-    match = L.TITLE_ABOUT.match(core)
-    if not match:
-        return None
-    issuer = match.group("issuer").strip(" 、")
-    parts = [p for p in re.split(r"[、\s]+", issuer) if p]
-    if parts and all(L.ORGAN.match(p) or p in L.CENTRAL_ORGANS for p in parts):
-        return issuer
-    return None
-
-
 # --------------------------------------------------------------------------------------
 # Reading the document
 # --------------------------------------------------------------------------------------
@@ -147,7 +108,11 @@ class _Reader:
     def read(self, fallback_title: str, given_title: str | None, keep_above_title: bool) -> None:
         self._metadata()
         self.first_body = self._first_body()
-        self._title(fallback_title, given_title)
+        chosen = choose_title(
+            self.lines, self.hints, self.meta, self.meta_rows, self.first_body, fallback_title, given_title
+        )
+        self.title, self.title_rows = chosen.title, chosen.rows
+        self.decisions += chosen.decisions
         if not keep_above_title:
             first_kept = min(self.title_rows, default=0)
             for i in range(first_kept):
@@ -166,8 +131,8 @@ class _Reader:
         last_prose = max((i for i, line in enumerate(self.lines) if is_prose(line.text)), default=-1)
         for i, line in enumerate(self.lines):
             fields = meta_fields(line.text)
-            closing = i > last_prose and fields is not None and set(fields) <= set(L.CLOSING_FIELDS)
-            if fields is not None and body_seen and not (closing or _is_note(line.text) or L.DATABASE_STAMP.match(line.text)):
+            closing = i > last_prose and fields is not None and set(fields) <= set(language.CLOSING_FIELDS)
+            if fields is not None and body_seen and not (closing or _is_note(line.text) or language.DATABASE_STAMP.match(line.text)):
                 fields = None
             guessed = False
             if fields is None and not body_seen and self.hints.rank(line.text) != TITLE_RANK and not self._matches_meta_title(line.text):
@@ -181,7 +146,7 @@ class _Reader:
                 self.meta_rows.add(i)
                 continue
             field_open = None
-            body_seen = body_seen or (is_prose(line.text) and not L.RECIPIENT.match(line.text))
+            body_seen = body_seen or (is_prose(line.text) and not language.RECIPIENT.match(line.text))
 
     def _record_meta(self, i: int, fields: dict[str, str], guessed: bool = False) -> None:
         """Keep the first value of each field; a labelled one ("来源：…") replaces one guessed
@@ -199,9 +164,9 @@ class _Reader:
         """A line that goes on with the metadata value above it: a label alone ("来源:")
         takes the short line below it; a summary runs on until the title; a table cell
         wrapped at the page's edge leaves a short tail ("中华人民共和国教育" / "部")."""
-        if self._matches_meta_title(text) or _doc_number(text) or L.TITLE_SHAPE.match(text) or heading_rank(text):
+        if self._matches_meta_title(text) or doc_number_of(text) or language.TITLE_SHAPE.match(text) or heading_rank(text):
             return False
-        if text[-1] in "：:" or L.SALUTATION.match(text) or L.SPEAKER.match(text):
+        if text[-1] in "：:" or language.SALUTATION.match(text) or language.SPEAKER.match(text):
             return False
         if not self.meta.get(name):
             return len(text) <= 30 and not is_prose(text)
@@ -216,136 +181,15 @@ class _Reader:
     def _first_body(self) -> int:
         """The first line of running text that is neither metadata nor a 公文 element."""
         for i, line in enumerate(self.lines):
-            if i in self.meta_rows or L.RECIPIENT.match(line.text) or self.hints.rank(line.text) == TITLE_RANK:
+            if i in self.meta_rows or language.RECIPIENT.match(line.text) or self.hints.rank(line.text) == TITLE_RANK:
                 continue
-            if is_paragraph(line.text) and not L.DELIVERED.match(line.text) and not L.DATELINE.match(line.text):
+            if is_paragraph(line.text) and not language.DELIVERED.match(line.text) and not language.DATELINE.match(line.text):
                 return i
         return len(self.lines)
 
-    def _title(self, fallback: str, given: str | None) -> None:
-        if given is not None:
-            self.title = given
-            self.title_rows = [i for i in range(min(len(self.lines), 3)) if _part_of_title(given, self.lines[i].text)]
-            self.decisions.append(f"title {given!r}: the heading that opens this document in the file")
-            return
-        candidates = self._title_candidates()
-        if candidates:
-            score, rows, why = max(candidates, key=lambda c: (c[0], -c[1][0]))
-            inner = self._article_title(rows, candidates)
-            if inner is not None:
-                self.decisions.append(
-                    f"the page's headline {''.join(self.lines[r].text for r in rows)!r} names no kind of document; "
-                    "the article's own 标题 under it is the title"
-                )
-                score, rows, why = inner
-            self.title_rows = rows
-            self.title = _tidy_title("".join(self.lines[r].text for r in rows))
-            self.decisions.append(f"title {self.title!r} (score {score:.1f}: {why})")
-            return
-        for source in ("title", "page_title"):
-            if self.hints.meta.get(source):
-                self.title = _tidy_title(self.hints.meta[source])
-                self.decisions.append(f"title {self.title!r}: the page's {source.replace('_', ' ')}")
-                return
-        first = self.lines[0].text if self.lines else ""
-        glued = L.GLUED_SALUTATION.match(first)
-        if glued and len(glued.group(1).strip()) >= 4 and is_heading_like(glued.group(1).strip()):
-            self.title = glued.group(1).strip()
-            self.decisions.append(f"title {self.title!r}: the words before the salutation of the first line")
-            return
-        self.title = fallback
-        self.decisions.append(f"title {fallback!r}: no title line found, the file name")
-
-    def _title_candidates(self) -> list[tuple[float, list[int], str]]:
-        """(score, line rows, reasons) for each line, or run of 2-3 short lines, that may be
-        the title: in the header, not metadata, shaped like a title."""
-        limit = min(len(self.lines), max(self.first_body, 1) + 1, HEADER_LINES)
-        found = []
-        for i in range(limit):
-            for size in (1, 2, 3):
-                rows = list(range(i, i + size))
-                if rows[-1] >= len(self.lines) or any(r in self.meta_rows for r in rows):
-                    break
-                texts = [self.lines[r].text for r in rows]
-                if size > 1 and not self._wrapped_title(texts):
-                    break
-                scored = self._title_score("".join(texts), rows)
-                if scored is not None:
-                    found.append((scored[0], rows, scored[1]))
-        return found
-
-    def _article_title(
-        self, rows: list[int], candidates: list[tuple[float, list[int], str]]
-    ) -> tuple[float, list[int], str] | None:
-        """A page's headline that is a column entry ("每周一学（3月13日-3月19日）") rather than a
-        document's title yields to a 标题-shaped heading opening the article right under it."""
-        if kind_of("".join(self.lines[r].text for r in rows)):
-            return None
-        below = [c for c in candidates if rows[-1] < c[1][0] <= rows[-1] + UNDER_TITLE]
-        for candidate in sorted(below, key=lambda c: c[1][0]):
-            text = "".join(self.lines[r].text for r in candidate[1])
-            if self.hints.rank(text) is not None and L.TITLE_SHAPE.match(text):
-                return candidate
-        return None
-
-    def _wrapped_title(self, texts: list[str]) -> bool:
-        """Are these short lines one title wrapped over several lines (as PDFs print long
-        titles)? Only when together, not apart, they make a title or the page's title."""
-        if not all(is_heading_like(t, 40) and not heading_rank(t) for t in texts):
-            return False
-        joined = squash("".join(texts))
-        names = [squash(v) for k, v in self.hints.meta.items() if k in ("title", "page_title") and v]
-        names += [squash(self.meta["title"])] if self.meta.get("title") else []
-        if joined in names:
-            return True
-        return bool(L.TITLE_SHAPE.match("".join(texts))) and not L.TITLE_SHAPE.match(texts[0])
-
-    def _title_score(self, text: str, rows: list[int]) -> tuple[float, str] | None:
-        if len(text) < 4 or len(text) > 120 or any(c in L.FINAL_MARKS for c in text) or _is_date_line(text):
-            return None
-        if _doc_number(text) or L.RECIPIENT.match(text) or L.SALUTATION.match(text) or L.SPEAKER.match(text):
-            return None
-        score, why = 0.0, list[str]()
-        line = squash(text)
-        hinted = self.hints.rank(text)
-        names = {k: squash(v) for k, v in self.hints.meta.items() if k in ("title", "page_title") and v}
-        names.update({"metadata title": squash(self.meta["title"])} if self.meta.get("title") else {})
-        if any(line == name for name in names.values()):
-            score, why = score + 6, why + ["the page's or metadata's title"]
-        elif any(len(line) >= 6 and (line in name or name in line) for name in names.values()):
-            score, why = score + 3, why + ["part of the page's title"]
-        if hinted == TITLE_RANK:
-            score, why = score + 5, why + ["marked as title by the format"]
-        elif hinted is not None:
-            score, why = score + 1, why + ["marked as a heading"]
-        if shape := L.TITLE_SHAPE.match(text):
-            score, why = score + 3, why + ["shaped like a 标题 (…关于…的<文种>)"]
-            if shape.group("issuer"):
-                score, why = score + 1, why + ["names its issuer"]
-        elif kind_of(text):
-            score, why = score + 1.5, why + ["ends with a document kind"]
-        if heading_rank(text) is not None and heading_rank(text) != 1.0:
-            score, why = score - 4, why + ["numbered like a section heading"]
-        if not is_heading_like(text, 120) and hinted is None:
-            score -= 1
-        after = rows[-1] + 1
-        if after < len(self.lines):
-            below = self.lines[after].text
-            if _doc_number(below) or _is_date_line(below) or L.DELIVERED.match(below) or L.SPEAKER.match(below):
-                score, why = score + 2, why + ["a 发文字号, date or speaker follows"]
-            elif L.RECIPIENT.match(below) or L.SALUTATION.match(below) or (after in self.meta_rows):
-                score, why = score + 1.5, why + ["主送机关, salutation or metadata follows"]
-            elif after == self.first_body:
-                score, why = score + 1, why + ["the body follows"]
-        if rows[0] > 0 and _doc_number(self.lines[rows[0] - 1].text):
-            score, why = score + 1, why + ["under a 发文字号"]
-        if score <= 0:
-            return None
-        return score - 0.05 * rows[0], ", ".join(why)
-
     def _is_front_element(self, i: int) -> bool:
         text = self.lines[i].text
-        return bool(_doc_number(text) or L.ISSUER_MARK.match(text))
+        return bool(doc_number_of(text) or language.ISSUER_MARK.match(text))
 
     def _header_elements(self) -> None:
         """发文机关标志, 发文字号, the title's own lines, dates and speakers under it, 主送机关."""
@@ -356,30 +200,30 @@ class _Reader:
             if i in self.roles or i in self.meta_rows or i in self.removed:
                 continue
             text = self.lines[i].text
-            if (number := _doc_number(text)) is not None:
+            if (number := doc_number_of(text)) is not None:
                 self.roles[i] = "doc_number"
                 self.doc_number = self.doc_number or number
-            elif L.ISSUER_MARK.match(text) and i < title_end:
+            elif language.ISSUER_MARK.match(text) and i < title_end:
                 self.roles[i] = "issuer_mark"
-            elif L.RECIPIENT.match(text) and L.RECIPIENT_WORDS.search(text):
+            elif language.RECIPIENT.match(text) and language.RECIPIENT_WORDS.search(text):
                 self.roles[i] = "recipient"
-            elif L.SALUTATION.match(text):
+            elif language.SALUTATION.match(text):
                 self.roles[i] = "salutation"
-            elif L.SPEAKER.match(text) and i >= title_end:
+            elif language.SPEAKER.match(text) and i >= title_end:
                 self.roles[i] = "speaker"
                 self.meta.setdefault("speaker", text)
-            elif i >= title_end and i - title_end < UNDER_TITLE and (_is_date_line(text) or L.DELIVERED.match(text)):
+            elif i >= title_end and i - title_end < UNDER_TITLE and (is_date_line(text) or language.DELIVERED.match(text)):
                 self.roles[i] = "subtitle"
-                how = "delivered" if L.DELIVERED.match(text) else "date under the title"
+                how = "delivered" if language.DELIVERED.match(text) else "date under the title"
                 self._date(find_date(text), how, i)
-            elif i >= title_end and i - title_end < UNDER_TITLE and L.DATELINE.match(text) and "电" in text:
+            elif i >= title_end and i - title_end < UNDER_TITLE and language.DATELINE.match(text) and "电" in text:
                 self.roles[i] = "dateline"
                 self._date(find_date(text), "dateline", i)
 
     def _last_paragraph(self) -> int:
         """The last line of body text: a paragraph that is no metadata and no 版记 line (抄送,
         印发, 附件说明), which sentence punctuation would make look like one."""
-        closing = (L.COPY_TO, L.PRINTED, L.ATTACHMENT)
+        closing = (language.COPY_TO, language.PRINTED, language.ATTACHMENT)
         return max(
             (
                 i
@@ -398,18 +242,18 @@ class _Reader:
                 continue
             text = self.lines[i].text
             in_attachments = in_attachments and heading_rank(text) is not None
-            if L.ATTACHMENT.match(text):
+            if language.ATTACHMENT.match(text):
                 self.roles[i], in_attachments = "attachment", True
-            elif L.COPY_TO.match(text):
+            elif language.COPY_TO.match(text):
                 self.roles[i] = "copy_to"
-            elif L.PRINTED.match(text):
+            elif language.PRINTED.match(text):
                 self.roles[i] = "printed"
             elif i <= last_prose:
                 continue
-            elif L.DATELINE.match(text) and "电" in text:
+            elif language.DATELINE.match(text) and "电" in text:
                 self.roles[i] = "dateline"
                 self._date(find_date(text), "dateline", i)
-            elif _is_date_line(text):
+            elif is_date_line(text):
                 self.roles[i] = "date"
                 signed = i > 0 and self.roles.get(i - 1) == "signature"
                 self._date(find_date(text), "成文日期 under the signature" if signed else "date under the title" if i < 3 else "dateline", i)
@@ -462,7 +306,7 @@ class _Reader:
         ]
         hints = self.hints
         headings = find_headings(body, hints, {e.start for e in elements}, title_end=_title_end(elements))
-        shown = {k: meta[k] for k in L.KEPT_FIELDS if k in meta}
+        shown = {k: meta[k] for k in language.KEPT_FIELDS if k in meta}
         return Parsed(body, self.title, date, doc_number, issuer, kind, shown, elements, headings, removed, self.decisions)
 
     def _choose_date(self, given: str | None, meta: dict[str, str]) -> str | None:
@@ -490,24 +334,16 @@ class _Reader:
             return " ".join(signatures), "signature"
         mark = next((text[e.start : e.end] for e in elements if e.kind == "issuer_mark"), None)
         if mark:
-            return re.sub(r"\s*文件.*$", "", mark), "发文机关标志"
+            return language.ISSUER_MARK_TAIlanguage.sub("", mark), "发文机关标志"
         from_title = issuer_of_title(self.title)
         if from_title:
             return from_title, "title"
         if meta.get("issuer"):
             return meta["issuer"], "metadata"
         source = meta.get("source") or self.hints.meta.get("source")
-        if source and L.ORGAN.match(source):
+        if source and language.ORGAN.match(source):
             return source, "source the page names (an organ)"
         return None, ""
-
-
-def _part_of_title(title: str, text: str) -> bool:
-    """Is this line (part of) the title a split gave its document? A speech set's title
-    joins the speaker and the headline; a part's title is its opening words, and a line of
-    running text that only opens with them stays body text."""
-    whole, line = re.sub(r"[:：]", "", squash(title)), re.sub(r"[:：]", "", squash(text))
-    return len(line) >= 4 and (line in whole or (line.startswith(whole) and not is_prose(text)))
 
 
 def _is_note(text: str) -> bool:
@@ -518,16 +354,8 @@ def _is_note(text: str) -> bool:
 def _clean_number(number: str | None) -> str | None:
     if not number:
         return None
-    found = L.DOC_NUMBER.search(number)
-    return re.sub(r"\s+", "", found.group(0)) if found else None
-
-
-def _tidy_title(title: str) -> str:
-    """A title as one line: spaces between Chinese characters and digits, left by PDF and
-    Word, removed ("关于开展 2025 年暑期…" -> "关于开展2025年暑期…"); the space between two
-    organs ("中共中央 国务院") kept."""
-    title = " ".join(title.split())
-    return re.sub(rf"(?<=[\d{L.CJK}（）《》“”])\s+(?=\d)|(?<=\d)\s+(?=[{L.CJK}（）《》“”])", "", title)
+    found = language.DOC_NUMBER.search(number)
+    return language.WHITESPACE.sub("", found.group(0)) if found else None
 
 
 def _assemble(text: str, kept: list[tuple[Line, str | None]]) -> tuple[str, tuple[Element, ...]]:

@@ -1,0 +1,76 @@
+"""Chunking: the offset invariant on random documents, sizes, headings, separators."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PARAGRAPH_A, PARAGRAPH_B, PARAGRAPH_C, documents_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rag.chunking import chunk_documents, sentence_spans
+from rag.schema import Document
+
+pytestmark = pytest.mark.fast
+
+_ALPHABET = st.sampled_from(list("教育改革发展学校教师学生质量提升建设推进全市新增") + list("。，、；！？：“”\n \t") + list("0123456789.%*ab"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet=_ALPHABET, max_size=2500),
+    size=st.integers(min_value=20, max_value=400),
+    overlap_ratio=st.floats(min_value=0, max_value=0.5),
+)
+def test_every_chunk_is_exactly_the_document_text_between_its_offsets(text: str, size: int, overlap_ratio: float) -> None:
+    document = Document(doc_id="d", title="t", source="s", text=text)
+    overlap = int(size * overlap_ratio)
+    chunks = chunk_documents([document], size, overlap)
+    for chunk in chunks:
+        assert text[chunk.start : chunk.end] == chunk.text
+        assert 0 < len(chunk.text) <= size
+    covered = set()
+    for chunk in chunks:
+        covered.update(range(chunk.start, chunk.end))
+    assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+    assert [c.chunk_id for c in chunks] == [f"d#{n}" for n in range(len(chunks))]
+
+
+def test_chunks_break_at_sentence_ends_and_carry_heading_paths() -> None:
+    text = "\n".join(["某市教育工作综述", PARAGRAPH_A, "一、教师队伍", PARAGRAPH_B + PARAGRAPH_C, "二、职业教育", PARAGRAPH_C])
+    [document] = documents_of(text)
+    chunks = chunk_documents([document], 120, 20)
+    for chunk in chunks:
+        assert chunk.text[-1] in "。，、”" or chunk.end == len(document.text) or chunk.text.endswith(("队伍", "教育"))
+        assert chunk.title == "某市教育工作综述"
+    first_on_b = next(c for c in chunks if PARAGRAPH_B[:20] in c.text)
+    assert first_on_b.heading == ("一、教师队伍",)
+    last = chunks[-1]
+    assert last.heading == ("二、职业教育",) and last.text.endswith(PARAGRAPH_C[-10:])
+
+
+def test_overlap_repeats_the_tail_of_the_previous_chunk() -> None:
+    text = "".join(f"第{i}句话说明全市新增学位{i}千个。" for i in range(40))
+    document = Document(doc_id="d", title="t", source="s", text=text)
+    chunks = chunk_documents([document], 100, 40)
+    assert len(chunks) > 3
+    for previous, current in zip(chunks, chunks[1:]):
+        assert current.start < previous.end, "consecutive chunks should overlap"
+        assert current.start > previous.start
+
+
+def test_sentence_spans_split_at_sentence_ends_and_lines() -> None:
+    text = "北川市新建学校19所。“我们很满意！”学生家长说；\n二、学位供给\n  短句\n全市普惠率达到91.3%，成效明显"
+    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    # Fragments with fewer than 4 letters, digits or Chinese characters ("短句") are not sentences.
+    assert sentences == ["北川市新建学校19所。", "“我们很满意！”", "学生家长说；", "二、学位供给", "全市普惠率达到91.3%，成效明显"]
+
+
+@given(st.text(alphabet="北川市学校教师。！？；，\n 12ab“”", max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_sentence_spans_are_ordered_trimmed_and_inside_the_text(text: str) -> None:
+    previous_end = 0
+    for start, end in sentence_spans(text):
+        assert previous_end <= start < end <= len(text)
+        assert not text[start].isspace() and not text[end - 1].isspace()
+        assert "\n" not in text[start:end]
+        previous_end = end
