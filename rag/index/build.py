@@ -122,20 +122,6 @@ def build_index(
         checksums, written = write_segments(new_segments, segments_dir, embedder.dim, settings.hnsw_threshold)
         # The new segments' entries get their checksums, now that they are written.
         entries = [replace(e, segment_sha256=checksums[e.segment]) if e.segment in checksums else e for e in reading.entries]
-        report = IndexReport(
-            version="",
-            files_new=reading.counts["new"],
-            files_changed=reading.counts["changed"],
-            files_unchanged=reading.counts["unchanged"],
-            files_removed=reading.removed,
-            files_skipped=len(reading.skipped),
-            documents=sum(len(e.doc_ids) for e in entries),
-            chunks=sum(e.chunks for e in entries),
-            texts_embedded=embedded,
-            seconds=0.0,
-            skipped=tuple(reading.skipped),
-            embed_seconds=embed_seconds,
-        )
         manifest = Manifest(
             model=_model_entry(embedder),
             chunking=_chunking_entry(settings),
@@ -145,6 +131,20 @@ def build_index(
             ingest_version=INGEST_VERSION,
             created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             started_ns=started_ns,
+        )
+        report = IndexReport(
+            version="",
+            files_new=reading.counts["new"],
+            files_changed=reading.counts["changed"],
+            files_unchanged=reading.counts["unchanged"],
+            files_removed=reading.removed,
+            files_skipped=len(reading.skipped),
+            documents=manifest.counts["documents"],
+            chunks=manifest.counts["chunks"],
+            texts_embedded=embedded,
+            seconds=0.0,
+            skipped=tuple(reading.skipped),
+            embed_seconds=embed_seconds,
         )
         version, manifest_bytes = write_version(index_dir, manifest)
         if commit:

@@ -108,7 +108,6 @@ class Manifest:
     ingest_version: int | None = None
     created: str | None = None
     started_ns: int = 0  # when the run that built it began (`time.time_ns()`)
-    backend: str | None = None  # "milvus" for the manifest a Milvus collection gives
 
     @property
     def counts(self) -> dict[str, int]:

@@ -44,12 +44,11 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        self.locator = Locator(index.documents)
-        self.names = DocumentNames(index.documents.values())
+        self._locator = Locator(index.documents)
         self._rows = {chunk.chunk_id: row for row, chunk in enumerate(index.chunks)}
         # How strongly a text names each document, read once per text (retrieval, scope,
         # analysis and answer shapes all ask).
-        self._naming = lru_cache(maxsize=256)(self.names.run)
+        self._naming = lru_cache(maxsize=256)(DocumentNames(index.documents.values()).run)
 
     def run(self, query: str, k: int = 10, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """The `k` best distinct passages for `query`, optionally within `doc_ids`."""
@@ -63,7 +62,7 @@ class Retriever:
             return []
         rankings = self.rankings(text, named=False)
         doc_ids = {self.index.chunks[r].doc_id for ranking in rankings.values() for r in ranking}
-        return self.locator.run(text, k, doc_ids)
+        return self._locator.run(text, k, doc_ids)
 
     def rankings(self, query: str, doc_ids: Collection[str] | None = None, named: bool = True) -> dict[str, list[int]]:
         """Chunk rows, best first, by each signal: "dense", "lexical", "quoted" when the query

@@ -96,9 +96,7 @@ class MilvusBackend:
         df: Counter[str] = Counter()
         for _, counts in held:
             df.update(counts)
-        manifest = Manifest(
-            model=meta["model"], chunking=meta["chunking"], sources=tuple(s.entry for s in stored), backend="milvus"
-        )
+        manifest = Manifest(model=meta["model"], chunking=meta["chunking"], sources=tuple(s.entry for s in stored))
         dim = int(meta["model"]["dim"])
         chunk_docs = [[c.doc_id for c in s.chunks] for s in segments]
         sentence_docs = [[x.doc_id for x in s.sentences] for s in segments]
