@@ -69,13 +69,14 @@ class Engine:
         settings = self.settings
         retriever = Retriever(index, self.embedder, settings)
         similar = SimilarPassages(retriever)
-        answerer = Answerer(retriever, similar, settings.answer_threshold())
+        policy = settings.answer_policy()
+        answerer = Answerer(retriever, similar, policy)
         writer = None
         if settings.llm_base_url:
             client = ChatClient(
                 settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout, settings.llm_max_tokens
             )
-            writer = Writer(client, retriever)
+            writer = Writer(client, retriever, policy)
         self._serving = _Serving(index, retriever, similar, answerer, writer)
 
     def warm_up(self) -> None:
@@ -163,7 +164,8 @@ class Engine:
 
         Extractive by default. With an LLM endpoint configured, the LLM writes the answer
         from the same passages and `on_delta` receives its text as it streams; when the
-        evidence is too weak the answer abstains without calling the LLM."""
+        evidence is too weak the answer abstains without calling the LLM, and when none
+        of the LLM's claims is verified the extractive answer is kept, with a note."""
         checked = question if isinstance(question, Query) else self.check(question, "question")
         self.refresh()
         serving = self._serving
@@ -196,10 +198,10 @@ class Engine:
         terms weighted by this library's IDF."""
         return self._serving.answerer.analyze(question)
 
-    def support(self, question: str) -> list[float]:
-        """The support of every sentence eligible to answer `question` (`rag calibrate`
-        fits the answer threshold on the best of them)."""
-        return self._serving.answerer.support(question)
+    def evidence_points(self, question: str) -> tuple[tuple[float, float], ...]:
+        """(lift, coverage) of every sentence eligible to answer `question`: what
+        `rag calibrate` fits the answer policy's refusal numbers on."""
+        return self._serving.answerer.evidence_points(question)
 
     @staticmethod
     def query_terms(query: str) -> list[str]:

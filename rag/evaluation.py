@@ -175,7 +175,7 @@ def calibration_samples(items: Sequence[GoldItem], engine: Engine) -> list[Sampl
     """What `rag calibrate` fits on: each item's eligible evidence, and whether it is
     answerable. Pasted quotes and passages are found another way, so they are left out."""
     return [
-        Sample(bool(item.quotes), max(engine.support(item.question), default=None))
+        Sample(bool(item.quotes), engine.evidence_points(item.question))
         for item in tqdm(items, desc="calibrating", unit="question", disable=None)
         if item.type not in ("quote", "similar")
     ]

@@ -196,7 +196,7 @@ HEADING_STYLES: tuple[tuple[float, str, re.Pattern[str]], ...] = (
     (3.0, "第X节", re.compile(rf"^第[{CN_NUMERAL}\d]+节")),
     (4.0, "一、", re.compile(rf"^[{CN_NUMERAL}]+[、.．]")),
     (5.0, "（一）", re.compile(rf"^[（(][{CN_NUMERAL}]+[)）]")),
-    (6.0, "第X条", re.compile(rf"^第[{CN_NUMERAL}\d]+条")),
+    (ARTICLE_RANK := 6.0, "第X条", re.compile(rf"^第[{CN_NUMERAL}\d]+条")),
     (7.0, "1.", re.compile(r"^\d{1,2}[.．、](?!\d)")),
     (8.0, "（1）", re.compile(r"^[（(]\d{1,2}[)）]")),
     (8.5, "一是/第一，", re.compile(rf"^(?:[{CN_NUMERAL}]+是|第[{CN_NUMERAL}]+[,，、:：]|(?:首先|其次|再次|最后)[,，])")),
@@ -257,6 +257,9 @@ SPLIT_DECIMAL = re.compile(r"(?<=\d)\.[ ]+(?=\d)")
 TITLE_SEPARATORS = re.compile(r"\s*(?:--+|__+|\s[-_|｜—–]\s|[_|｜])\s*")
 # Table-of-contents entries: a title ending in its page number ("1.某市教育综述12").
 TOC_ENTRY = re.compile(r"^\d{1,3}[.、．]|\d{1,4}$")
+# A table-of-contents line: a title and its page number joined by dot leaders ("1.坚持党的
+# 领导………3"): it lists the outline, and answers nothing.
+DOT_LEADERS = re.compile(r"(?:…{2,}|\.{4,}|·{4,})\s*\d{0,4}")
 # Markers of the parts of a file of several speeches: "第二篇".
 PART_MARKER = re.compile(rf"(?:^|(?<=[{SENTENCE_END}]))第[{CN_NUMERAL}\d]{{1,3}}篇", re.MULTILINE)
 # Salutations a title may be glued to: "在……会上的发言尊敬的各位领导,同志们:".
@@ -367,7 +370,8 @@ UNIT_FAMILIES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("share", re.compile(r"比例|比重|占比|百分之|百分比|(?<!效)率(?!先).{0,4}?(?:多少|几)|增速|增幅|增长.{0,8}(?:多少|几)|强度"),
      r"%|％|个百分点|成|‰"),
     ("money", re.compile(
-        r"多少(?:万亿|亿|万)?元|多少钱|几(?:万亿|亿|万)元|(?:资金|经费|投资|预算)(?:(?!比例|比重|占比).){0,6}多少|多少(?:资金|经费|投资)"),
+        r"多少(?:万亿|亿|万)?元|多少钱|几(?:万亿|亿|万)元|(?:资金|经费|投资|预算)(?:(?!比例|比重|占比).){0,6}多少"
+        r"|多少[\u4e00-\u9fff]{0,4}(?:资金|经费|投资|补贴|补助|奖励|奖补|费用)"),
      r"万亿元|亿元|万元|千元|元"),
     ("people", re.compile(r"多少(?:万)?(?:人|名|位)|几(?:万)?(?:人|名|位)|人数|多少(?:学生|教师|老师|干部)"),
      r"万人|人次|人|名|位"),
@@ -385,6 +389,13 @@ LIST_OF_CHANGES = re.compile(r"哪些|哪几")
 # A number as documents print it, Arabic or Chinese ("7000", "4.06", "三", "两", "二十"); a lone
 # "一" is an article ("一批", "一项"), not a count.
 NUMBER = r"(?:\d+(?:[.,．]\d+)?|[二三四五六七八九十两百千万〇零半][一二三四五六七八九十两百千万〇零半]*|一[一二三四五六七八九十两百千万〇零半]+)"
+# A year dating the version of a document named before it: "…办法（2024年修正）", "（2021年版）".
+DOCUMENT_VERSION_YEAR = re.compile(r"[（(]((?:19|20)\d{2})年(?:修正|修订|修改|版|本)?[)）]")
+# A year a document's head says it was adopted, amended or issued in ("2024年4月24日…修正"):
+# the document is of that year too.
+VERSION_YEAR = re.compile(r"((?:19|20)\d{2})年[^，。；\n]{0,100}?(?:修正|修订|修改|通过|公布|施行|印发|发布)")
+# Particles a question glues to its words ("投了多少钱", "改过"): left out of its terms.
+TRAILING_PARTICLES = "了过着"
 # A year naming a document of a kind: "2019年国务院政府工作报告", "2016年的美育意见".
 DOCUMENT_YEAR = re.compile(
     rf"(?:(?:19|20)\d{{2}}年(?:和|与|、|及|以及)?)+(?:的|度|印发的|发布的)?《?[{CJK}]{{0,14}}?(?:{'|'.join(word for word, _ in KINDS)})"
@@ -401,7 +412,8 @@ QUESTION_WORDS = frozenset(
         "原文", "原话", "出自", "出处", "这句", "这句话", "类似", "相似", "其他", "别的", "地方", "文件中", "报告", "意见",
         "通知", "方案", "讲话", "说", "讲", "谈", "能", "拿到", "达到", "至少", "最少", "最多", "每位", "每个",
         "各地", "各省", "各市", "之前", "以前", "什么样", "哪几", "几个", "几条", "几项", "长时间", "多长时间", "一共", "总共", "相近", "差不多", "意思", "有何", "哪篇", "份文件",
-        "大概", "大约", "给", "定", "的", "了", "吗", "呢",
+        "大概", "大约", "给", "定", "的", "了", "吗", "呢", "不同", "区别", "差异", "异同", "可以", "能够", "需要",
+        "应该", "能否",
     }
 )
 # A section a question points into: "在“工作要求”部分", "组织保障部分", "保障措施里".
@@ -449,6 +461,17 @@ NOT_PLACES = frozenset(
 # ideographs); the organ and place patterns below were written and tested with it.
 CJK_UNIFIED = "\u4e00-\u9fff"
 # Suffixes places are said with and without: "海西州" / "海西", "青海省" / "青海".
+# The one-character suffixes of administrative places ("周口市", "万载县", "袁州区"): a title's
+# word ending so names a place even where jieba tags it a noun or a person's name.
+ADMIN_SUFFIXES = "省市县区州盟旗"
+# jieba's tags of the stems of such words that name no place: verbs and adjectives ("示范区").
+NOT_PLACE_STEM_TAGS = frozenset({"v", "vn", "vd", "a", "ad", "d"})
+# A stem jieba's dictionary counts this often is a common word ("边境" 1738, "核心" 4919), not a
+# place's name (周口 37, 海拉尔 52, 浦东 267).
+COMMON_WORD_COUNT = 500
+# A word that is only the unit of a figure ("亿元", "万吨", "公里", "万人次"): what a question
+# asks the figure in, not what it is about.
+UNIT_WORD = re.compile(r"[十百千万亿]*(?:元|吨|公里|千米|米|亩|公顷|人次|户|千瓦时|平方米|立方米|标准箱)")
 PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "新区", "省", "市", "州", "县", "区", "盟", "旗")
 # Characters that ask, and characters that only count, in a question's words ("何时", "几所";
 # "万名").
@@ -477,6 +500,35 @@ LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 QUOTED_PHRASE = re.compile(r"[「“『]([^」”』]+)[」”』]")
 # What separates the organs of a document's issuer field ("教育部、财政部", "中共中央 国务院").
 ISSUER_SEPARATORS = re.compile(r"[、\s]+")
+# Joins the cells of a table row on its line (DOCX, HTML and PDF tables alike): a line holding
+# it is a table row, and the first row of its table is the header.
+CELL_SEPARATOR = "｜"
+# How strongly a citation supports its part of an answer, weakest first (the user guide
+# explains them): cited for another reason; supports it; supports it and says most of what is asked.
+SUPPORT_LEVELS = ("弱", "中", "强")
+# Asking for the items of a list ("哪三项任务", "几个方面", "哪些方面", "三大攻坚战分别是什么"):
+# the answer cites the items under the sentence or heading that announces them.
+ITEMS_ASK = re.compile(
+    rf"[{CN_NUMERAL}两\d几](?:个|项|条|类|大|种|点|方面)[^，。？?]{{0,12}}?(?:分别|是什么|是哪|有哪些|包括|指什么)"
+    rf"|哪(?:几|[{CN_NUMERAL}两\d]{{1,3}})(?:个|项|条|类|大|种|点|方面)|几(?:个方面|项|条|大)|哪些方面"
+)
+# A sentence announcing the items that follow it ("重点抓好以下三个方面：", "主要有四项任务。",
+# "具体要求如下：", "重点推进“三大工程”建设"): `n`, when given, says how many, `noun` what they are.
+ANNOUNCES_ITEMS = re.compile(
+    rf"(?P<n>[{CN_NUMERAL}两\d]{{1,3}})(?:个|项|条|类|大|种|点)(?P<noun>[\u4e00-\u9fff]{{2,6}})?"
+    r"|(?:如下|以下)[^，。；]{0,8}[:：]|[:：]\s*$"
+)
+# The count a list question asks for ("哪三项", "五条基本原则", "三大攻坚战"): its numeral,
+# and what the items are (the last two characters of `noun` are its head: 原则, 坚战).
+ITEMS_COUNT = re.compile(rf"(?P<n>[{CN_NUMERAL}两\d]{{1,3}})(?:个|项|条|类|大|种|点)(?P<noun>[\u4e00-\u9fff]{{2,4}})?")
+# Where a sentence breaks into clauses: a figure is of what its own clause names.
+CLAUSE_BREAK = re.compile(r"[，,；;。！？!?]")
+# How a refusal names the kind of figure a question asked for, by unit family of UNIT_FAMILIES
+# ("找到的段落没有给出比例数字").
+UNIT_NAMES = {
+    "share": "比例（%）", "money": "金额（元）", "people": "人数", "time": "时长或次数", "credit": "学分",
+    "length": "里程", "count": "个数",
+}
 # A number printed in each unit family of UNIT_FAMILIES ("600万元", "7个", "82%"): what a
 # sentence must print to answer a question asking its number in that family.
 NUMBER_IN_UNIT = {

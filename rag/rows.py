@@ -13,13 +13,17 @@ from rag.search.queries import Query
 
 def answer_row(answer: Answer) -> dict[str, Any]:
     citations = [
-        {"n": c.n, "doc_id": c.doc_id, "title": c.title, "source": display_path(c.source), "start": c.start, "end": c.end, "text": c.text}
+        {
+            "n": c.n, "doc_id": c.doc_id, "title": c.title, "source": display_path(c.source), "start": c.start, "end": c.end,
+            "text": c.text, "support": c.level,
+        }
         for c in answer.citations
     ]
     return {
         "question": answer.question,
         "answer": answer.text,
         "abstained": answer.abstained,
+        "reason": answer.reason,
         "citations": citations,
         "mode": answer.mode,
         "unsupported": list(answer.unsupported),

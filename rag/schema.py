@@ -130,7 +130,9 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Citation:
-    """A cited span, numbered as its `[n]` marker in the answer: `text == document.text[start:end]`."""
+    """A cited span, numbered as its `[n]` marker in the answer: `text == document.text[start:end]`.
+    `level` says how strongly it supports its part of the answer, in words a reader
+    understands ("强", "中", "弱"; see the user guide), or "" where no level applies."""
 
     n: int
     doc_id: str
@@ -139,12 +141,13 @@ class Citation:
     start: int
     end: int
     text: str
+    level: str = ""
 
     @classmethod
-    def of(cls, n: int, document: Document, start: int, end: int) -> Citation:
+    def of(cls, n: int, document: Document, start: int, end: int, level: str = "") -> Citation:
         """Citation `n` of `document.text[start:end]`: the only way answers build one, so
         the span and its text always agree."""
-        return cls(n, document.doc_id, document.title, document.source, start, end, document.text[start:end])
+        return cls(n, document.doc_id, document.title, document.source, start, end, document.text[start:end], level)
 
 
 @dataclass(frozen=True)
@@ -152,8 +155,9 @@ class Answer:
     """An answer whose every claim carries a `[n]` marker pointing into `citations`.
 
     `sources` are the passages the answer was drawn from (the best near-misses when
-    `abstained`); `unsupported` lists sentences of a generated answer that no cited
-    sentence supports; `notes` tell the reader what happened (e.g. an LLM fallback)."""
+    `abstained`, and `reason` then says why in one line); `unsupported` lists sentences
+    of a generated answer that no cited sentence supports; `notes` tell the reader what
+    happened (e.g. an LLM fallback)."""
 
     question: str
     text: str
@@ -163,6 +167,7 @@ class Answer:
     mode: str = "extractive"
     unsupported: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    reason: str | None = None  # why the answer abstained, in one line
 
 
 @dataclass(frozen=True)

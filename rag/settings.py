@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from rag.answer.policy import AnswerPolicy
 
 _N = TypeVar("_N", int, float)
 
@@ -59,11 +62,6 @@ def _env_number(name: str, default: _N) -> _N:
     except ValueError:
         kind = "a whole number" if isinstance(default, int) else "a number"
         raise SettingsError(f"{name} must be {kind}, got {value!r}") from None
-
-
-def _env_optional_number(name: str) -> float | None:
-    """A float setting that may be left unset."""
-    return _env_number(name, 0.0) if os.environ.get(name) else None
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -141,10 +139,8 @@ class Settings:
     # rank fusion constant (larger flattens the rank curve).
     candidates: int = 50
     rrf_k: int = 60
-    # Answering abstains unless a sentence reaches this support (its cosine with the
-    # question plus a share of its term coverage). Unset, it comes from the `calibration`
-    # file, written by `rag calibrate GOLD.jsonl` for each model (see rag/answer/calibration.py).
-    min_answer_support: float | None = None
+    # The answer policy's fitted numbers (rag/answer/policy.py) come from the `calibration`
+    # file, written by `rag calibrate GOLD.jsonl` for each model (rag/answer/calibration.py).
     calibration: Path = DEFAULT_CALIBRATION
     # Optional OpenAI-compatible chat endpoint that writes answers (e.g. Ollama at
     # http://127.0.0.1:11434/v1); without it answers are extractive.
@@ -233,7 +229,6 @@ class Settings:
             hnsw_threshold=_env_number("RAG_HNSW_THRESHOLD", d.hnsw_threshold),
             candidates=_env_number("RAG_CANDIDATES", d.candidates),
             rrf_k=_env_number("RAG_RRF_K", d.rrf_k),
-            min_answer_support=_env_optional_number("RAG_MIN_ANSWER_SUPPORT"),
             calibration=Path(os.environ.get("RAG_CALIBRATION") or d.calibration),
             llm_base_url=os.environ.get("RAG_LLM_BASE_URL") or None,
             llm_model=os.environ.get("RAG_LLM_MODEL") or d.llm_model,
@@ -249,11 +244,12 @@ class Settings:
             admin_auth=_env_auth("RAG_ADMIN_AUTH"),
         )
 
-    def answer_threshold(self) -> float:
-        """The support an answer needs: the value set, else the one calibrated for the model."""
+    def answer_policy(self) -> AnswerPolicy:
+        """The answer policy, with the numbers calibrated for the model put in."""
         from rag.answer.calibration import load
+        from rag.answer.policy import AnswerPolicy
 
-        return self.min_answer_support if self.min_answer_support is not None else load(self.calibration, self.model).min_support
+        return load(self.calibration, self.model).applied(AnswerPolicy())
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced; `None` values (unset CLI flags) are ignored."""

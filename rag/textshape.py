@@ -53,7 +53,7 @@ def find_date(text: str) -> str | None:
     """The first valid date in `text` as ISO `YYYY-MM-DD`, if any (Arabic or Chinese numerals)."""
     found = [(m.start(), m["y"], int(m["m"]), int(m["d"])) for m in language.DATE.finditer(text)]
     found += [
-        (m.start(), _cn_year(m["y"]), _cn_number(m["m"]), _cn_number(m["d"])) for m in language.CN_DATE.finditer(text)
+        (m.start(), _cn_year(m["y"]), cn_number(m["m"]), cn_number(m["d"])) for m in language.CN_DATE.finditer(text)
     ]
     for _, year, month, day in sorted(found):
         if 1 <= month <= 12 and 1 <= day <= 31:
@@ -65,8 +65,11 @@ def _cn_year(text: str) -> str:
     return "".join(str(_CN_DIGITS[c]) for c in text)
 
 
-def _cn_number(text: str) -> int:
-    """"二十二" -> 22, "十" -> 10, "六" -> 6."""
+def cn_number(text: str) -> int:
+    """"二十二" -> 22, "十" -> 10, "六" -> 6, "两" -> 2, "12" -> 12 (0 when it is none)."""
+    if text.isdigit():
+        return int(text)
+    text = text.replace("两", "二")
     if "十" not in text:
         return _CN_DIGITS.get(text, 0)
     tens, _, ones = text.partition("十")

@@ -42,16 +42,17 @@ def test_search_and_locate_rows_carry_the_query_and_its_notice() -> None:
 
 
 def test_an_answer_row_lists_its_citations_and_notes() -> None:
-    citation = Citation(1, "nanling", "南岭县职业教育发展报告", SOURCE, 81, 124, "毕业生本地就业率达到82%。")
+    citation = Citation(1, "nanling", "南岭县职业教育发展报告", SOURCE, 81, 124, "毕业生本地就业率达到82%。", "强")
     answer = Answer("就业率是多少？", "达到82%[1]。", (citation,), False, (HIT,), "extractive", ("未证实的一句",), ("问题过长，已截断",))
     row = answer_row(answer)
     assert row == {
         "question": "就业率是多少？",
         "answer": "达到82%[1]。",
         "abstained": False,
+        "reason": None,
         "citations": [
             {"n": 1, "doc_id": "nanling", "title": "南岭县职业教育发展报告", "source": os.path.join("corpus", "nanling.md"),
-             "start": 81, "end": 124, "text": "毕业生本地就业率达到82%。"}
+             "start": 81, "end": 124, "text": "毕业生本地就业率达到82%。", "support": "强"}
         ],
         "mode": "extractive",
         "unsupported": ["未证实的一句"],

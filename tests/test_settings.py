@@ -24,14 +24,12 @@ def test_variables_set_the_fields_they_name(monkeypatch: pytest.MonkeyPatch, tmp
     monkeypatch.setenv("RAG_EMBED_CONTEXT", "off")
     monkeypatch.setenv("RAG_AUTH", "reader:pa:ss")
     monkeypatch.setenv("RAG_EXAMPLES", "第一个问题？\n\n  第二个问题？  \n")
-    monkeypatch.setenv("RAG_MIN_ANSWER_SUPPORT", "0.61")
     settings = Settings.from_env()
     assert settings.corpus == (tmp_path / "a", tmp_path / "b")
     assert (settings.chunk_size, settings.llm_timeout) == (120, 2.5)
     assert settings.read_only is True and settings.embed_context is False
     assert settings.auth == ("reader", "pa:ss")  # the password may hold ':'
     assert settings.examples == ("第一个问题？", "第二个问题？")
-    assert settings.min_answer_support == 0.61 and settings.answer_threshold() == 0.61
 
 
 def test_unset_and_empty_variables_keep_the_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,7 +38,7 @@ def test_unset_and_empty_variables_keep_the_defaults(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("RAG_CHUNK_SIZE", "")
     settings = Settings.from_env()
     assert settings == Settings()
-    assert settings.examples == DEFAULT_EXAMPLES and settings.auth is None and settings.min_answer_support is None
+    assert settings.examples == DEFAULT_EXAMPLES and settings.auth is None
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,8 @@ def sources_html(answer: Answer, documents: dict[str, Document]) -> str:
 
 
 def _citation_card(citation: Citation, document: Document | None) -> str:
-    span = f'<span class="rag-span">第 {citation.start}–{citation.end} 字</span>'
+    level = f'<span class="rag-level">依据{esc(citation.level)}</span> ' if citation.level else ""
+    span = f'{level}<span class="rag-span">第 {citation.start}–{citation.end} 字</span>'
     body = in_context(document, citation.start, citation.end) if document else f"<mark>{esc(citation.text)}</mark>"
     return (
         f'<div class="rag-card" id="rag-src-{citation.n}"><span class="rag-n">[{citation.n}]</span>'
@@ -143,7 +144,8 @@ def answer_markdown(answer: Answer) -> str:
     if answer.citations:
         lines += ["", "**来源**", ""]
         lines += [
-            f"{c.n}. 《{c.title}》（{display_path(c.source)}，第 {c.start}–{c.end} 字）：{c.text}" for c in answer.citations
+            f"{c.n}. 《{c.title}》（{display_path(c.source)}，第 {c.start}–{c.end} 字{f'，依据{c.level}' if c.level else ''}）：{c.text}"
+            for c in answer.citations
         ]
     return "\n".join(lines) + "\n"
 

@@ -1,13 +1,15 @@
-"""`rag eval` scores a gold set; `rag calibrate` fits the answer threshold on one."""
+"""`rag eval` scores a gold set; `rag calibrate` fits the answer policy's refusal numbers on one."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from rag.answer import calibration
+from rag.answer.policy import AnswerPolicy
 from rag.cli.options import GoldArg, JsonOpt
 from rag.cli.output import console, print_json_lines, table
 from rag.cli.reading import open_engine
@@ -54,21 +56,31 @@ def calibrate(
         str | None, typer.Option("--split", help="Fit on the items of this split only (e.g. fit); the rest are held out.")
     ] = None,
 ) -> None:
-    """Fit the answer threshold (the support a sentence needs) on a gold set's answerable
-    and unanswerable questions and save it for the model in the calibration file."""
+    """Fit the answer policy's refusal numbers (the share of the question's terms and the
+    lift above its background that evidence needs) on a gold set's answerable and
+    unanswerable questions, save them for the model in the calibration file, and list the
+    policy's fixed numbers."""
     settings: Settings = ctx.obj
     fitting, held = _gold_split(gold, split)
     engine = open_engine(settings)
     fit_samples, held_out = calibration_samples(fitting, engine), calibration_samples(held, engine)
-    thresholds = calibration.fit(fit_samples, f"{gold.name}{f' --split {split}' if split else ''}")
+    fitted = calibration.fit(fit_samples, f"{gold.name}{f' --split {split}' if split else ''}")
     with user_errors():
-        calibration.save(settings.calibration, settings.model, thresholds)
+        calibration.save(settings.calibration, settings.model, fitted)
+    policy = fitted.applied(AnswerPolicy())
     calls = table("items", "n", "right calls", "unanswerable refused", "answerable refused")
     for name, group in (("fitted on", fit_samples), ("held out", held_out)):
         if group:
-            calls.add_row(name, *calibration.summary(group, thresholds.min_support))
+            calls.add_row(name, *calibration.summary(group, policy))
     console.print(calls)
-    typer.echo(f"min support {thresholds.min_support} for {settings.model} saved in {display_path(str(settings.calibration))}")
+    fixed = table("fixed number", "value")
+    for name, value in asdict(policy).items():
+        if name not in AnswerPolicy.FITTED:
+            fixed.add_row(name, str(value))
+    console.print(fixed)
+    shown = ", ".join(f"{name} {value}" for name, value in fitted.values.items())
+    typer.echo(f"fitted {shown} for {settings.model}, saved in {display_path(str(settings.calibration))}")
+    typer.echo("the fixed numbers and why each is fixed: rag/answer/policy.py")
 
 
 def _gold_split(gold: Path, split: str | None) -> tuple[list[GoldItem], list[GoldItem]]:

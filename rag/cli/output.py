@@ -59,7 +59,8 @@ def print_answer(answer: Answer) -> None:
     for sentence in answer.unsupported:
         console.print(f"未找到依据：{sentence}", style="yellow")
     for c in answer.citations:
-        console.print(f"[{c.n}] {c.title} ({display_path(c.source)} {c.start}-{c.end})：{c.text}", markup=False, highlight=False)
+        level = f" 依据{c.level}" if c.level else ""
+        console.print(f"[{c.n}]{level} {c.title} ({display_path(c.source)} {c.start}-{c.end})：{c.text}", markup=False, highlight=False)
     if answer.abstained and answer.sources:
         console.print("最接近的段落：", style="dim")
         for hit in answer.sources[:3]:

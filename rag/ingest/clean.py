@@ -185,8 +185,9 @@ def _enumerated(line: str) -> bool:
 
 def _stands_alone(previous: str, line: str) -> bool:
     """Lines a wrap never joins: a heading opening the next line, a 主送机关 ("各县（区）教育局："),
-    or a 标题 ("…关于…的通知") ending the previous one; 公文 print each on a line of its own."""
-    return _enumerated(line) or bool(language.RECIPIENT.match(line)) or bool(language.TITLE_SHAPE.match(previous) and is_heading_like(previous, language.HEADING_MAX_CHARS))
+    or a 标题 ("…关于…的通知") ending the previous one; 公文 print each on a line of its own;
+    and the rows of a table (cells joined by `language.CELL_SEPARATOR`), each a line."""
+    return language.CELL_SEPARATOR in previous or language.CELL_SEPARATOR in line or _enumerated(line) or bool(language.RECIPIENT.match(line)) or bool(language.TITLE_SHAPE.match(previous) and is_heading_like(previous, language.HEADING_MAX_CHARS))
 
 
 def _join_broken_lines(lines: list[Line]) -> list[Line]:

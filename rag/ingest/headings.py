@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rag import language
 from rag.ingest.fields import meta_fields
-from rag.ingest.raw import CELL_SEPARATOR, TITLE_RANK, Hints
+from rag.ingest.raw import TITLE_RANK, Hints
 from rag.schema import Heading
 from rag.textshape import Line, heading_rank, is_heading_like, is_organ_line, is_prose, lines_of
 
@@ -92,7 +92,7 @@ def _standalone(line: Line, hints: Hints) -> _Found | None:
         return _Found(line.start, line.end, hinted if hinted < 4 or numbered is None else numbered, text, marked=True)
     if len(text) > language.HEADING_MAX_CHARS or language.DATE_LINE.match(text) or meta_fields(text) is not None:
         return None
-    if not _balanced(text) or text[-1] in "：:" or CELL_SEPARATOR in text:
+    if not _balanced(text) or text[-1] in "：:" or language.CELL_SEPARATOR in text:
         return None  # a heading never introduces a list, stops inside a quotation, or is a table row
     if numbered is not None:
         inner = text[:-1] if text[-1] in "。．." else text

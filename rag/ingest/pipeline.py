@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when ingest reads files differently (structure, elements, cleaning): an index built
 # by an older ingest reads every file again (texts that did not change keep their vectors).
-INGEST_VERSION = 2
+INGEST_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag import language
 from rag.ingest.ledger import Removal
 from rag.textshape import squash
 
-# Joins the cells of a table row on its line.
-CELL_SEPARATOR = "｜"
 # Rank of the document title among the format's heading marks (headings rank from 1).
 TITLE_RANK = 0.0
 
@@ -71,5 +70,5 @@ def table_rows(rows: list[list[str]]) -> list[str]:
             if text and (not cells or cells[-1] != text):
                 cells.append(text)
         if cells:
-            lines.append(CELL_SEPARATOR.join(cells))
+            lines.append(language.CELL_SEPARATOR.join(cells))
     return lines

@@ -20,7 +20,7 @@ from rag import language
 from rag.ingest.fields import byline_fields, labels_in, meta_fields
 from rag.ingest.headings import find_headings
 from rag.ingest.ledger import Removal
-from rag.ingest.raw import CELL_SEPARATOR, TITLE_RANK, Hints
+from rag.ingest.raw import TITLE_RANK, Hints
 from rag.ingest.titles import UNDER_TITLE, choose_title, issuer_of_title, kind_of
 from rag.schema import Element, Heading
 from rag.textshape import (
@@ -270,7 +270,7 @@ class _Reader:
             return
         for i in range(last_prose + 1, len(self.lines)):
             text = self.lines[i].text
-            if i not in self.roles and i not in self.meta_rows and is_heading_like(text) and CELL_SEPARATOR not in text:
+            if i not in self.roles and i not in self.meta_rows and is_heading_like(text) and language.CELL_SEPARATOR not in text:
                 self.removed[i] = "label after the last paragraph (page leftover)"
 
     def _date(self, iso: str | None, how: str, order: int) -> None:

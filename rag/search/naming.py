@@ -28,12 +28,19 @@ class _Names:
     places: tuple[str, ...]  # the places of its organs: a weaker name ("浙江那份通知")
     year: str
     kind: str
+    title: str  # its title, squashed, when long enough to name it alone
+
+
+# A title this long (squashed) names its document when a question quotes it whole.
+TITLE_NAMES = 8
 
 
 class DocumentNames:
     """Finds the documents a question names by their metadata, with how strongly: the
-    发文字号 (2), the issuer (1; 0.5 by its place alone, "四川省…的实施意见"), and the year
-    or kind when said with the issuer or with each other ("教育部2019年的意见",
+    发文字号 or the full title (2: "中小学校园安全管理办法和…有什么不同"), the issuer (1; 0.5 by its place alone, "四川省…的实施意见"), and the year
+    or kind when said with the issuer (a year with its full name only: "江西省2022年末…" asks
+    about a province's year, not about its 外事办公室's notice of that year) or with each
+    other ("教育部2019年的意见",
     "国办发〔2015〕71号文件", "2024年政府工作报告"). A year alone
     names nothing: questions ask about years far more often than they name a document by
     one; a kind other than the document's ("…的报告" of a 通知) weakens the naming by 1. An
@@ -49,6 +56,7 @@ class DocumentNames:
                 _organ_places(_organs(d)),
                 (d.date or "")[:4],
                 d.kind or "",
+                title if len(title := squash(d.title)) >= TITLE_NAMES else "",
             )
             for d in documents
         ]
@@ -71,8 +79,9 @@ class DocumentNames:
             by_year = bool(n.year) and n.year in years
             by_kind = bool(n.kind) and n.kind in text
             other_kind = bool(n.kind) and bool(kinds) and n.kind not in kinds
-            score = 2.0 * by_number + by_issuer + (by_year and (by_issuer > 0 or by_kind)) + 0.5 * (by_kind and (by_issuer > 0 or by_year))
-            score -= other_kind and not by_number
+            by_title = bool(n.title) and n.title in text
+            score = 2.0 * (by_number or by_title) + by_issuer + (by_year and (by_issuer >= 1 or by_kind)) + 0.5 * (by_kind and (by_issuer > 0 or by_year))
+            score -= other_kind and not (by_number or by_title)
             if score >= 1:
                 named[n.doc_id] = score
         return named

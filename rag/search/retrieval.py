@@ -173,6 +173,9 @@ class Retriever:
     def sentence(self, row: int) -> Sentence:
         return self.index.sentences[row]
 
+    def sentence_count(self) -> int:
+        return len(self.index.sentences)
+
     def sentence_text(self, row: int) -> str:
         """The words of sentence `row`, as its document prints them."""
         sentence = self.index.sentences[row]

@@ -10,7 +10,7 @@ tie the two packages in a loop; import them as `from rag.stores.backends import 
 from rag.stores.bm25 import LexicalStore, TermCounts, Vocabulary, bm25_idf, bm25_norm
 from rag.stores.dense import DenseStore
 from rag.stores.protocols import TextSearch, VectorSearch
-from rag.stores.tokens import dictionary_tag, load_tokenizer, tagged_words, tokenize, word_bounds
+from rag.stores.tokens import dictionary_count, dictionary_tag, load_tokenizer, tagged_words, tokenize, word_bounds
 
 __all__ = [
     "DenseStore",
@@ -21,6 +21,7 @@ __all__ = [
     "Vocabulary",
     "bm25_idf",
     "bm25_norm",
+    "dictionary_count",
     "dictionary_tag",
     "load_tokenizer",
     "tagged_words",

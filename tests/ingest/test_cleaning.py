@@ -168,3 +168,11 @@ def test_a_footer_label_between_two_saved_pages_does_not_drop_the_second_page() 
     raw = f"某市教育工作报告\n{PARAGRAPH_A}\n上一篇：某县召开教育大会\n某县职业教育发展报告\n{second_page}\n相关阅读\n某区开展教师培训"
     cleaned = clean_text(raw)
     assert cleaned == f"某市教育工作报告\n{PARAGRAPH_A}\n某县职业教育发展报告\n{second_page}"
+
+
+def test_table_rows_stay_one_line_each() -> None:
+    """Rows of cells (as DOCX and HTML tables are read) end without a full stop, like wrapped
+    prose, yet each is a line of its own: a figure is read with its row."""
+    rows = ["序号｜学校名称｜专业名称｜有效期截止时间", "1｜北京师范大学｜汉语言文学｜2025年7月", "2｜华东师范大学｜汉语言文学｜2025年7月"]
+    text = clean_text("\n".join(["2022年通过师范类专业认证的专业名单", "第三级认证", *rows, "第二级认证"]))
+    assert all(f"\n{row}\n" in text for row in rows)

@@ -20,7 +20,8 @@ def test_every_action_has_its_stable_api_name(client: Client) -> None:
 def test_ask_returns_the_cli_shape_with_exact_citations(client: Client, ui_server) -> None:  # type: ignore[no-untyped-def]
     _, engine = ui_server
     answer = client.predict("北川市新增了多少公办学位？", api_name="/ask")
-    assert set(answer) == {"question", "answer", "abstained", "citations", "mode", "unsupported", "notes"}
+    assert set(answer) == {"question", "answer", "abstained", "reason", "citations", "mode", "unsupported", "notes"}
+    assert answer["reason"] is None and all(c["support"] in ("强", "中", "弱") for c in answer["citations"])
     assert not answer["abstained"] and answer["mode"] == "extractive"
     assert answer["citations"] and "[1]" in answer["answer"]
     for c in answer["citations"]:

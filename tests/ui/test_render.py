@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rag.schema import Answer, Citation, Document
@@ -53,6 +55,9 @@ def test_answer_markers_link_to_their_source_cards() -> None:
     cards = render.sources_html(answer, {"d": DOC})
     assert 'id="rag-src-1"' in cards and 'id="rag-src-2"' in cards
     assert "某县&lt;b&gt;简报&lt;/b&gt;" in cards and "简报.txt" in cards
+    leveled = replace(answer, citations=(replace(answer.citations[0], level="强"), answer.citations[1]))
+    cards = render.sources_html(leveled, {"d": DOC})
+    assert cards.count('class="rag-level"') == 1 and "依据强" in cards  # only the citation with a level shows one
 
 
 def test_markdown_export_lists_every_source_with_its_span() -> None:
@@ -61,6 +66,8 @@ def test_markdown_export_lists_every_source_with_its_span() -> None:
     markdown = render.answer_markdown(answer)
     assert markdown.startswith("**问题：** 学位？\n")
     assert f"1. 《某县<b>简报</b>》（/data/简报.txt，第 {start}–{start + 10} 字）：新增学位3000个。" in markdown
+    leveled = replace(answer, citations=(replace(answer.citations[0], level="中"),))
+    assert f"第 {start}–{start + 10} 字，依据中）：" in render.answer_markdown(leveled)
 
 
 def test_marked_wraps_overlapping_spans_once() -> None:
