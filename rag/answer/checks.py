@@ -25,7 +25,7 @@ def refusal(asked: Question, gathered: Gathered, evidence: Evidence) -> str | No
         return None
     on_topic = [c for c in gathered.candidates if c.coverage >= evidence.policy.min_coverage]
     if not eligible or (on_topic and not any(c.eligible for c in on_topic)):
-        return _failed_check(asked, gathered.candidates, evidence)  # what is on the subject fails a hard check
+        return _failed_check(asked, on_topic or gathered.candidates, evidence)  # what is on the subject fails a hard check
     best = max(eligible, key=lambda c: (c.coverage, c.lift))
     if best.coverage < evidence.policy.min_coverage:
         missing = [t.word for t in asked.specific() if t.word not in best.found]
@@ -34,9 +34,9 @@ def refusal(asked: Question, gathered: Gathered, evidence: Evidence) -> str | No
     return "找到的段落与问题的相关程度，和文档库中任意一段差不多"
 
 
-def _failed_check(asked: Question, candidates: list[Candidate], evidence: Evidence) -> str:
-    """The one line saying which hard check the closest sentences fail."""
-    on_topic = [c for c in candidates if c.coverage >= evidence.policy.min_coverage] or candidates
+def _failed_check(asked: Question, on_topic: list[Candidate], evidence: Evidence) -> str:
+    """The one line saying which hard check the sentences on the question's subject (all
+    the candidates, when none is) fail most."""
     counts = Counter(check for c in on_topic for check in c.failed if check != Check.LABEL)
     check = counts.most_common(1)[0][0] if counts else Check.LABEL
     if check == Check.YEAR:

@@ -132,6 +132,18 @@ class Evidence:
         (where a parsed title can be wrong, the lines that print the real one are there)."""
         return {d.doc_id: profile(d, self.policy.opening_lines, self.policy.opening_line_chars) for d in self.documents.values()}
 
+    @cached_property
+    def profile_kinds(self) -> dict[str, frozenset[str]]:
+        """The 文种 each document's profile names ("…的通知" in a page's front matter)."""
+        return {doc_id: frozenset(kinds_in(text)) for doc_id, text in self.profiles.items()}
+
+    @cached_property
+    def version_years(self) -> dict[str, frozenset[str]]:
+        """The years each document's head says it was adopted, amended or issued in
+        ("2024年9月27日…第二次修正"): read once, as every year check may ask."""
+        head = self.policy.head_chars
+        return {d.doc_id: frozenset(language.VERSION_YEAR.findall(d.text[:head])) for d in self.documents.values()}
+
     def named(self, asked: Question) -> set[str]:
         """The documents the question clearly names by their metadata (by 发文字号, or by
         issuer, year and kind together): the most strongly named ones, and any named by
@@ -183,7 +195,7 @@ class Evidence:
     def _maybe_kind(self, document: Document, kinds: Collection[str]) -> bool:
         """May the document be of one of the kinds: its parsed kind is, its opening names
         one, or its kind was not read?"""
-        return document.kind is None or document.kind in kinds or bool(set(kinds_in(self.profiles[document.doc_id])) & set(kinds))
+        return document.kind is None or document.kind in kinds or bool(self.profile_kinds[document.doc_id] & set(kinds))
 
     def gather(self, asked: Question, within: Collection[str] | None) -> Gathered:
         """The sentences of the passages retrieved for `asked` in its scope, judged, best
@@ -392,7 +404,7 @@ class Evidence:
     def _of_year(self, document: Document, years: Collection[str]) -> bool:
         """Is the document dated, titled or opened with one of the years, or does its head
         say it was adopted, amended or issued in one ("2024年4月24日…修正")?"""
-        versions = language.VERSION_YEAR.findall(document.text[: self.policy.head_chars])
+        versions = self.version_years[document.doc_id]
         return any((document.date or "").startswith(y) or y in self.profiles[document.doc_id] or y in versions for y in years)
 
     def in_group(self, candidate: Candidate, group: str) -> bool:

@@ -80,7 +80,8 @@ def label_spans(document: Document) -> list[tuple[int, int]]:
 def profile(document: Document, lines: int, line_chars: int) -> str:
     """A document's title, issuer, date and first `lines` lines, each cut to `line_chars`
     (see `Evidence.profiles`)."""
-    opening = " ".join(line.text[:line_chars] for line in lines_of(document.text[: lines * 400])[:lines])
+    head = document.text[: lines * 400]  # enough text for `lines` lines, without reading a long report whole
+    opening = " ".join(line.text[:line_chars] for line in lines_of(head)[:lines])
     return squash(f"{document.title} {document.issuer or ''} {document.date or ''} {opening}")
 
 
