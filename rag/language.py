@@ -59,10 +59,21 @@ DATE = re.compile(_DATE_PATTERN)
 # A line that is only a date, maybe bracketed: "(2025年9月11日)", "2025-09-16 13:23". Under a
 # title it is the date of a report or speech; at the end of a 公文, its 成文日期.
 DATE_LINE = re.compile(rf"^[(（\[【]?\s*{_DATE_PATTERN}\s*[)）\]】]?$")
-# A date in Chinese numerals, as 公文 before 2012 and many signatures print it: "二〇一六年六月二十二日".
-CN_DATE = re.compile(r"(?P<y>[一二三四五六七八九〇零]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
+# A date in Chinese numerals, as 公文 before 2012 and many signatures print it: "二〇一六年六月二十二日"
+# (the zero is also typed as the circle ○ or a letter O).
+CN_DATE = re.compile(r"(?P<y>[一二三四五六七八九〇零○OＯ]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
+# A date line that names only a month, as reports and plans sign off ("二〇二二年十二月", "2021年3月"):
+# the document's date at month precision (a month stays a month).
+MONTH_LINE = re.compile(r"^[(（]?\s*(?P<y>(?:19|20)\d{2}|[一二三四五六七八九〇零○OＯ]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*[)）]?$")
 # A news release's dateline: "（新华社北京2020年10月15日电）", "本报讯（2025年3月1日）".
 DATELINE = re.compile(rf"^[(（]?\s*[{CJK}]{{0,12}}?{_DATE_PATTERN}\s*电?\s*[)）]?$")
+# A line opening with a dash under a title: the subtitle of a report or speech ("——在全省教育工作
+# 会议上的讲话", "——2019年3月4日在…人民代表大会第三次会议上"): its occasion and date, never the title.
+SUBTITLE = re.compile(r"^\s*(?:[—－─―]+|-{2,})\s*(?=\S)")
+# A step of a law's history under its title ("2018年12月29日第十三届全国人民代表大会常务委员会第七次
+# 会议…第二次修正"): adopted, revised, amended, approved or promulgated. The latest is the date of
+# the text in force.
+LEGISLATIVE_STEP = re.compile(r"(?:通过|修订|修正|批准|公布)[^。，]{0,30}[)）]?$")
 # The day a report or speech was delivered, under its title: "2026年1月14日在浙江省第十四届人民
 # 代表大会第四次会议上", "（2023年3月5日国务院总理…向十四届全国人大一次会议作的政府工作报告）".
 DELIVERED = re.compile(rf"^[(（]?\s*{_DATE_PATTERN}\s*[^。；]{{0,50}}?(?:会议|大会|人大|政协|论坛|典礼|仪式|座谈会)[^。；]{{0,40}}$")
@@ -75,6 +86,8 @@ DELIVERED = re.compile(rf"^[(（]?\s*{_DATE_PATTERN}\s*[^。；]{{0,50}}?(?:会�
 DOC_NUMBER = re.compile(rf"[{CJK}]{{1,12}}[〔［\[【(（]\s*(?:19|20)\d{{2}}\s*[〕］\]】)）]\s*第?\d{{1,4}}\s*号")
 # A line holding only a 发文字号 (maybe bracketed, maybe with a signer "签发人：…" beside it).
 DOC_NUMBER_LINE = re.compile(rf"^[(（]?\s*(?P<number>{DOC_NUMBER.pattern})\s*[)）]?(?:\s*签发人[:：].{{0,20}})?$")
+# The year of a 发文字号 in whatever brackets it was typed or read: "〔2015〕", "（2015）", "[2015]".
+DOC_NUMBER_YEAR = re.compile(r"[〔［\[【(（](\d{4})[〕］\]】)）]")
 # 发文机关标志: "某某省教育厅文件", or the organ name alone above a red line.
 ISSUER_MARK = re.compile(rf"^[{CJK}、\s]{{2,40}}(?:文件|文件\s*[（(]?.{{0,6}}[)）]?)$")
 # The "文件" of a 发文机关标志 and what follows it: the organ is what stands before.
@@ -94,6 +107,11 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("规定", "规定"), ("条例", "条例"), ("规则", "规则"), ("标准", "标准"), ("指南", "指南"), ("章程", "章程"),
     ("讲话", "讲话"), ("致辞", "讲话"), ("发言", "讲话"), ("汇报", "汇报"),
     ("综述", "综述"), ("总结", "总结"), ("摘登", "摘登"),
+    # Attachments and disclosures that travel as documents of their own: an exam's 大纲, a list
+    # of names or programmes, a department's budget or final accounts.
+    ("考试大纲", "大纲"), ("大纲", "大纲"), ("名单", "名单"), ("部门预算", "预算"), ("部门决算", "决算"),
+    # A law's name ends with 法 ("中华人民共和国义务教育法"); last, so that 办法 is tried first.
+    ("法", "法"),
 )
 # A 标题: "<organ>关于<matter>的<kind>" (organ optional), or "<organ>印发/转发《…》(的通知)".
 TITLE_SHAPE = re.compile(
@@ -104,6 +122,8 @@ TITLE_SHAPE = re.compile(
 TITLE_ABOUT = re.compile(rf"^(?P<issuer>[{CJK}、\s·]{{2,60}}?)(?:关于|印发|转发|批转)")
 # Forwarding and issuing verbs at the start of a 标题: "转发X关于…" is forwarded, not issued, by X's reader.
 TITLE_RELAY = re.compile(r"^(?:转发|印发|批转)")
+# Footnote marks a title may carry at its end ("…统计公报①", "…公报[1]"): not part of the title.
+FOOTNOTE_MARK = re.compile(r"(?:[①-⑳]|[\[［]\d{1,2}[\]］]|\*)+$")
 # A bracketed note closing a 标题, "（试行）", "（摘登）": the 文种 stands before it, or is the note.
 TITLE_NOTE = re.compile(r"[（(]([^）)]{1,12})[)）]$")
 # Spaces PDF and Word leave between Chinese characters (or brackets, quotes) and digits in a
@@ -114,6 +134,12 @@ RECIPIENT = re.compile(rf"^[{CJK}（）()、，,\s]{{2,120}}[：:]$")
 RECIPIENT_WORDS = re.compile(r"各|人民政府|部门|单位|机构|教育厅|教育局|委员会|学校|党委|同志们|老师|代表")
 # Salutations that open a speech: "各位代表：", "同志们：", "尊敬的各位领导，同志们：".
 SALUTATION = re.compile(r"^(?:尊敬的)?(?:各位|同志们|老师们|同学们|女士们|朋友们)[^。]{0,30}[：:!！]$")
+# The label set above an attachment's or annex's own title ("附件1", "附件2：", "附表3", "大纲4"): a
+# short word and its number alone on a line; the title is the line(s) below it.
+PART_LABEL = re.compile(rf"^(?:附\s*件|附\s*表|附\s*录)\s*[\d０-９{CN_NUMERAL}]{{0,3}}\s*[:：]?$|^[{CJK}]{{1,3}}\s*[\d０-９]{{1,2}}\s*[:：]?$")
+# A title or label typeset with spaces between its characters ("政 府 工 作 报 告", "通  知"): read
+# without them.
+LETTER_SPACED = re.compile(rf"^[{CJK}](?:[ \t\u3000]+[{CJK}])+$")
 # 附件说明: "附件：1.……" (the attachment list under the body).
 ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]")
 # 版记: 抄送 line and 印发机关和印发日期 ("某某办公室 2026年3月6日印发").
@@ -286,6 +312,9 @@ META_TAGS: dict[str, str] = {
 HEADLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|headline|biaoti|bt|tit)(?:$|[\s_-])", re.IGNORECASE)
 # An inline style that centres a paragraph (a page's way of setting a heading apart).
 CENTRED_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+# End tags of the page itself. HTML5 parsing ignores them ("after body" content goes on in the
+# body) while lxml's parser stops at the first: a stray "</html>" before the article would drop it.
+PAGE_END_TAG = re.compile(r"</\s*(?:html|body)\s*>", re.IGNORECASE)
 # The XML declaration some pages open with (lxml refuses a string that carries one).
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -293,6 +322,9 @@ XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Other file formats (rag.ingest.formats)
 # --------------------------------------------------------------------------------------
 
+# YAML front matter opening a Markdown file ("---" lines around "key: value" lines), as site
+# generators and document exports write it: the file's metadata, not its text.
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<body>.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 # A Markdown heading: its #s (the depth) and its words, closing #s dropped.
 MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 # Markdown markup and what each becomes in plain text, applied in this order.

@@ -96,6 +96,10 @@ def report_row(report: FileReport) -> dict[str, Any]:
             for d in report.documents
         ],
         "removed": [{"line": r.line, "rule": r.rule, "text": r.text} for r in report.removed],
+        "pages": [
+            {"page": p.number, "how": p.how, "confidence": p.confidence, "unsure": list(p.unsure), "tables": p.tables}
+            for p in report.pages
+        ],
     }
 
 

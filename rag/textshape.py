@@ -10,7 +10,7 @@ from rag import language
 
 # A sentence without commas this long is a paragraph, not a run-in heading ("（一）指导思想。").
 SHORT_PARAGRAPH = 20
-_CN_DIGITS = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_CN_DIGITS = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "Ｏ": 0}
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,22 @@ def is_organ_line(text: str) -> bool:
 
 
 def is_date_line(text: str) -> bool:
-    """A line that is only a date (Arabic or Chinese numerals, maybe bracketed)."""
-    return bool(language.DATE_LINE.match(text) or language.CN_DATE.fullmatch(text.strip("()（） ")))
+    """A line that is only a date, or only a month (Arabic or Chinese numerals, maybe bracketed)."""
+    return bool(
+        language.DATE_LINE.match(text) or language.CN_DATE.fullmatch(text.strip("()（） ")) or language.MONTH_LINE.match(text)
+    )
+
+
+def line_date(text: str) -> str | None:
+    """The date a line states: ISO `YYYY-MM-DD`, or `YYYY-MM` for a line that names only a
+    month ("二〇二二年十二月": a month stays a month)."""
+    found = find_date(text)
+    month = language.MONTH_LINE.match(text) if found is None else None
+    if month is None:
+        return found
+    year = month["y"] if month["y"].isdigit() else _cn_year(month["y"])
+    number = cn_number(month["m"])
+    return f"{year}-{number:02d}" if 1 <= number <= 12 else None
 
 
 def doc_number_of(text: str) -> str | None:
@@ -49,13 +63,19 @@ def doc_number_of(text: str) -> str | None:
     return language.WHITESPACE.sub("", match.group("number")) if match else None
 
 
-def find_date(text: str) -> str | None:
-    """The first valid date in `text` as ISO `YYYY-MM-DD`, if any (Arabic or Chinese numerals)."""
+def doc_number_key(number: str) -> str:
+    """A 发文字号 compared however its year's brackets were typed or read (〔〕, （）, [], 【】)."""
+    return language.DOC_NUMBER_YEAR.sub(r"〔\1〕", squash(number))
+
+
+def find_date(text: str, latest: bool = False) -> str | None:
+    """The first (or with `latest`, the last) valid date in `text` as ISO `YYYY-MM-DD`, if
+    any (Arabic or Chinese numerals)."""
     found = [(m.start(), m["y"], int(m["m"]), int(m["d"])) for m in language.DATE.finditer(text)]
     found += [
         (m.start(), _cn_year(m["y"]), cn_number(m["m"]), cn_number(m["d"])) for m in language.CN_DATE.finditer(text)
     ]
-    for _, year, month, day in sorted(found):
+    for _, year, month, day in sorted(found, reverse=latest):
         if 1 <= month <= 12 and 1 <= day <= 31:
             return f"{year}-{month:02d}-{day:02d}"
     return None

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.fast
 
 
 def test_search_returns_passages_that_are_spans_of_their_documents(fake_engine: Engine) -> None:
-    hits = fake_engine.search("南岭县毕业生本地就业率", k=3)
+    hits = fake_engine.search("毕业生本地就业率", k=3)
     assert 0 < len(hits) <= 3 and "82%" in hits[0].text
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     documents = {d.doc_id: d for d in fake_engine.documents}

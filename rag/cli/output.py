@@ -70,6 +70,8 @@ def print_answer(answer: Answer) -> None:
 def print_report(row: dict[str, Any]) -> None:
     """`rag inspect` for people: readings, documents with their decisions and outline, removals."""
     console.print(row["source"], style="bold", markup=False, highlight=False)
+    for page in row["pages"]:
+        console.print(f"page {page['page']}: {_page_how(page)}", markup=False, highlight=False)
     for n, reading in enumerate(row["readings"]):
         mark = "chosen" if n == 0 else "      "
         console.print(f"{mark} {reading['name']} (score {reading['score']:.1f}, {reading['documents']} documents): {reading['why']}", markup=False, highlight=False)
@@ -91,3 +93,12 @@ def print_report(row: dict[str, Any]) -> None:
         for removal in row["removed"]:
             where = f"line {removal['line']}" if removal["line"] else "page"
             console.print(f"  {where}: {removal['rule']}: {removal['text']}", markup=False, highlight=False)
+
+
+def _page_how(page: dict[str, Any]) -> str:
+    """How a page was read: OCR with its confidence and the lines it was unsure of, or the
+    number of tables read as rows."""
+    if page["how"] != "OCR":
+        return f"{page['how']}, {page['tables']} table(s) read as rows"
+    unsure = f"; {len(page['unsure'])} line(s) read with low confidence, kept: {' / '.join(page['unsure'])}" if page["unsure"] else ""
+    return f"OCR (no usable text layer), confidence {page['confidence']:.2f}{unsure}"

@@ -15,13 +15,15 @@ import logging
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
-from rag.ingest.formats import decode_text, docx_to_text, html_to_text, markdown_to_text, pdf_to_text
+from rag.ingest.formats import decode_text, docx_to_text, html_to_text, image_to_text, markdown_to_text, pdf_to_text
 from rag.ingest.raw import LoadError, RawText
 
 logger = logging.getLogger(__name__)
 
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED_SUFFIXES = {".txt", ".md"} | HTML_SUFFIXES | {".pdf", ".docx"}
+# Scanned or photographed pages, read by OCR.
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+SUPPORTED_SUFFIXES = {".txt", ".md"} | HTML_SUFFIXES | {".pdf", ".docx"} | IMAGE_SUFFIXES
 
 
 def find_files(paths: Iterable[Path], exclude: Collection[str] = ()) -> list[Path]:
@@ -85,6 +87,8 @@ def extract_text(path: Path, data: bytes) -> RawText:
             raw = pdf_to_text(path, data)
         elif suffix == ".docx":
             raw = docx_to_text(path, data)
+        elif suffix in IMAGE_SUFFIXES:
+            raw = image_to_text(path, data)
         else:
             raise LoadError(f"unsupported file type {suffix!r}")
     except LoadError:
@@ -93,7 +97,7 @@ def extract_text(path: Path, data: bytes) -> RawText:
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:160]
         raise LoadError(f"cannot read this {suffix[1:].upper()}: damaged, truncated or not really a {suffix} file ({detail})") from None
     if not raw.text.strip():
-        raise LoadError("no text found (the file holds only whitespace, or only images)")
+        raise LoadError("no text found (the file holds only whitespace, or images in which OCR read no text)")
     return raw
 
 

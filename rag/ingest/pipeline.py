@@ -16,7 +16,7 @@ from rag import language
 from rag.ingest.clean import clean
 from rag.ingest.ledger import Removal
 from rag.ingest.load import find_files, read_files
-from rag.ingest.raw import RawText
+from rag.ingest.raw import PageRead, RawText
 from rag.ingest.split import Reading, readings
 from rag.ingest.structure import parse
 from rag.schema import Document
@@ -26,20 +26,22 @@ logger = logging.getLogger(__name__)
 
 # Bump when ingest reads files differently (structure, elements, cleaning): an index built
 # by an older ingest reads every file again (texts that did not change keep their vectors).
-INGEST_VERSION = 3
+INGEST_VERSION = 4
 
 
 @dataclass(frozen=True)
 class FileReport:
-    """How one file was understood: the readings of its structure (the chosen one first,
-    each with its score), its documents, the decisions taken for each (title, date, ...),
-    and every piece of text left out with the rule that left it out."""
+    """How one file was understood: how its pages were read (OCR, tables; PDFs and images),
+    the readings of its structure (the chosen one first, each with its score), its
+    documents, the decisions taken for each (title, date, ...), and every piece of text
+    left out with the rule that left it out."""
 
     source: str
     readings: tuple[Reading, ...]
     documents: tuple[Document, ...]
     decisions: dict[str, tuple[str, ...]]
     removed: tuple[Removal, ...]
+    pages: tuple[PageRead, ...] = ()
 
 
 def understand(raw: RawText, base_id: str) -> FileReport:
@@ -89,7 +91,7 @@ def understand(raw: RawText, base_id: str) -> FileReport:
         )
         decisions[doc_id] = tuple(parsed.decisions)
     removed += _uncovered(text, covered, len(text), cleaned.line_numbers, chosen.name)
-    return FileReport(str(raw.source), tuple(found), tuple(documents), decisions, tuple(removed))
+    return FileReport(str(raw.source), tuple(found), tuple(documents), decisions, tuple(removed), raw.pages)
 
 
 def _uncovered(text: str, start: int, end: int, numbers: dict[int, int], reading: str) -> list[Removal]:

@@ -41,14 +41,29 @@ class Hints:
 
 
 @dataclass(frozen=True)
+class PageRead:
+    """How one page of a PDF or image was read, for `rag inspect`: `how` is "OCR" (no usable
+    text layer) or "text layer"; an OCR'd page has its recognizer's mean `confidence` and
+    the lines it was `unsure` of (kept in the text); `tables` counts the tables read as rows."""
+
+    number: int
+    how: str
+    confidence: float | None = None
+    unsure: tuple[str, ...] = ()
+    tables: int = 0
+
+
+@dataclass(frozen=True)
 class RawText:
-    """The text of one file as extracted, before cleaning, with its format's hints and
-    whatever the extraction left out (each with the reason)."""
+    """The text of one file as extracted, before cleaning, with its format's hints,
+    whatever the extraction left out (each with the reason), and how each page was read
+    (PDFs and images with OCR'd pages or tables only)."""
 
     source: Path
     text: str
     hints: Hints = field(default_factory=Hints)
     removed: tuple[Removal, ...] = ()
+    pages: tuple[PageRead, ...] = ()
 
 
 def outline_rank(depth: int) -> float:
@@ -58,16 +73,18 @@ def outline_rank(depth: int) -> float:
     return 0.5 + 0.5 * min(max(depth, 1), 6)
 
 
-def table_rows(rows: list[list[str]]) -> list[str]:
+def table_rows(rows: list[list[str | None]], repeats_merged: bool = True) -> list[str]:
     """A table as text lines, one per row, cells joined by "｜" (with no spaces around, which
-    would make the row look like a navigation bar). A merged cell appears once (Word and
-    HTML repeat it in every column it spans); empty rows are left out."""
+    would make the row look like a navigation bar). A merged cell appears once: Word and
+    HTML repeat it in every column it spans (`repeats_merged`), PDF tables give None for the
+    columns it covers (and there a repeated value is two cells); empty cells and rows are
+    left out."""
     lines = []
     for row in rows:
         cells: list[str] = []
         for cell in row:
-            text = " ".join(cell.split())
-            if text and (not cells or cells[-1] != text):
+            text = " ".join((cell or "").split())
+            if text and (not repeats_merged or not cells or cells[-1] != text):
                 cells.append(text)
         if cells:
             lines.append(language.CELL_SEPARATOR.join(cells))

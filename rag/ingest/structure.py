@@ -33,6 +33,7 @@ from rag.textshape import (
     is_organ_line,
     is_paragraph,
     is_prose,
+    line_date,
     lines_of,
     squash,
 )
@@ -40,6 +41,7 @@ from rag.textshape import (
 # How strongly each finding supports a date (the strongest wins; ties go to the earliest found).
 DATE_STRENGTH = {
     "成文日期 under the signature": 6, "written (metadata)": 5, "date under the title": 5, "delivered": 5,
+    "adopted or amended (the latest)": 5,
     "dateline": 4, "published (metadata)": 2, "published (page)": 2,
 }
 
@@ -135,7 +137,7 @@ class _Reader:
             if fields is not None and body_seen and not (closing or _is_note(line.text) or language.DATABASE_STAMP.match(line.text)):
                 fields = None
             guessed = False
-            if fields is None and not body_seen and self.hints.rank(line.text) != TITLE_RANK and not self._matches_meta_title(line.text):
+            if fields is None and not body_seen and self.hints.rank(line.text) != TITLE_RANK and not self._matches_meta_title(line.text) and not _is_history(line.text):
                 fields, guessed = byline_fields(line.text), True
             if fields is not None:
                 self._record_meta(i, fields, guessed)
@@ -183,13 +185,13 @@ class _Reader:
         for i, line in enumerate(self.lines):
             if i in self.meta_rows or language.RECIPIENT.match(line.text) or self.hints.rank(line.text) == TITLE_RANK:
                 continue
-            if is_paragraph(line.text) and not language.DELIVERED.match(line.text) and not language.DATELINE.match(line.text):
+            if is_paragraph(line.text) and not any(p.match(line.text) for p in (language.DELIVERED, language.DATELINE, language.SUBTITLE)) and not _is_history(line.text):
                 return i
         return len(self.lines)
 
     def _is_front_element(self, i: int) -> bool:
         text = self.lines[i].text
-        return bool(doc_number_of(text) or language.ISSUER_MARK.match(text))
+        return bool(doc_number_of(text) or language.ISSUER_MARK.match(text) or language.PART_LABEL.match(text))
 
     def _header_elements(self) -> None:
         """发文机关标志, 发文字号, the title's own lines, dates and speakers under it, 主送机关."""
@@ -205,6 +207,8 @@ class _Reader:
                 self.doc_number = self.doc_number or number
             elif language.ISSUER_MARK.match(text) and i < title_end:
                 self.roles[i] = "issuer_mark"
+            elif language.PART_LABEL.match(text) and i < title_end:
+                self.roles[i] = "attachment"
             elif language.RECIPIENT.match(text) and language.RECIPIENT_WORDS.search(text):
                 self.roles[i] = "recipient"
             elif language.SALUTATION.match(text):
@@ -212,13 +216,30 @@ class _Reader:
             elif language.SPEAKER.match(text) and i >= title_end:
                 self.roles[i] = "speaker"
                 self.meta.setdefault("speaker", text)
-            elif i >= title_end and i - title_end < UNDER_TITLE and (is_date_line(text) or language.DELIVERED.match(text)):
+            elif self._under_title(i, title_end) and (
+                is_date_line(text) or language.DELIVERED.match(text) or language.SUBTITLE.match(text)
+                or _is_history(text)
+            ):
                 self.roles[i] = "subtitle"
-                how = "delivered" if language.DELIVERED.match(text) else "date under the title"
-                self._date(find_date(text), how, i)
-            elif i >= title_end and i - title_end < UNDER_TITLE and language.DATELINE.match(text) and "电" in text:
+                if _is_history(text):  # a law's history: the text in force is the latest
+                    self._date(find_date(text, latest=True), "adopted or amended (the latest)", -i)
+                else:
+                    self._date(line_date(text), "date under the title" if is_date_line(text) else "delivered", i)
+            elif self._under_title(i, title_end) and language.DATELINE.match(text) and "电" in text:
                 self.roles[i] = "dateline"
                 self._date(find_date(text), "dateline", i)
+
+    def _under_title(self, i: int, title_end: int) -> bool:
+        """Is line `i` among the first lines under the title, not counting metadata lines and
+        lines repeating the title (an article's own title block under a page's headline)?"""
+        if i < title_end:
+            return False
+        title = squash(self.title)
+        between = [
+            r for r in range(title_end, i)
+            if r not in self.meta_rows and not (squash(self.lines[r].text) and squash(self.lines[r].text).strip("《》（）()") in title)
+        ]
+        return len(between) < UNDER_TITLE
 
     def _last_paragraph(self) -> int:
         """The last line of body text: a paragraph that is no metadata and no 版记 line (抄送,
@@ -234,8 +255,15 @@ class _Reader:
         )
 
     def _closing_elements(self) -> None:
-        """After the last paragraph: 附件说明, 署名, 成文日期, a news dateline, 抄送, 印发."""
+        """After the last paragraph: 附件说明, 署名, 成文日期, a news dateline, 抄送, 印发. Before
+        it, a 署名 over a 成文日期 closes a 公文 whose attachment follows (a 印发 notice and
+        the document it issues)."""
         last_prose = self._last_paragraph()
+        for i in range(self.first_body, last_prose - 1):
+            signature, date = self.lines[i].text, self.lines[i + 1].text
+            if i not in self.roles and is_organ_line(signature) and is_date_line(date) and not is_prose(signature):
+                self.roles[i], self.roles[i + 1] = "signature", "date"
+                self._date(line_date(date), "成文日期 under the signature", i + 1)
         in_attachments = False
         for i in range(max(last_prose - 1, self.first_body), len(self.lines)):
             if i in self.roles or i in self.meta_rows:
@@ -256,7 +284,7 @@ class _Reader:
             elif is_date_line(text):
                 self.roles[i] = "date"
                 signed = i > 0 and self.roles.get(i - 1) == "signature"
-                self._date(find_date(text), "成文日期 under the signature" if signed else "date under the title" if i < 3 else "dateline", i)
+                self._date(line_date(text), "成文日期 under the signature" if signed else "date under the title" if i < 3 else "dateline", i)
             elif in_attachments:
                 self.roles[i] = "attachment"
             elif is_organ_line(text):
@@ -295,7 +323,8 @@ class _Reader:
             if name in meta:
                 meta[name] = find_date(meta[name]) or meta[name]
         date = self._choose_date(given_date, meta)
-        line_number, table_number = self.doc_number, _clean_number(meta.pop("doc_number", None))
+        line_number, table_number = self.doc_number, _clean_number(self._stated(meta, "doc_number"))
+        meta.pop("doc_number", None)
         doc_number = line_number or table_number
         issuer, issuer_how = self._issuer(body, elements, meta)
         kind = kind_of(self.title)
@@ -314,17 +343,24 @@ class _Reader:
             self.decisions.append(f"date {given}: the date line under this document's heading in the file")
             return given
         for name, how in (("written", "written (metadata)"), ("published", "published (metadata)")):
-            if meta.get(name):
-                self._date(find_date(meta[name]), how, 10_000)
+            if stated := self._stated(meta, name):
+                self._date(find_date(stated), how, 10_000)
         if self.hints.meta.get("published"):
             self._date(find_date(self.hints.meta["published"]), "published (page)", 10_001)
         if not self.dates:
-            self.decisions.append("no date found")
+            saved = self.hints.meta.get("file_date")
+            # A file's properties say when it was saved or converted, not when the document was written.
+            self.decisions.append(f"no date found (the file's properties say {saved}: not used)" if saved else "no date found")
             return None
         _, _, iso, how = max(self.dates)
         others = sorted({d for _, _, d, _ in self.dates if d != iso})
         self.decisions.append(f"date {iso} from the {how}" + (f" (also seen: {', '.join(others)})" if others else ""))
         return iso
+
+    def _stated(self, meta: dict[str, str], name: str) -> str | None:
+        """A field the document's metadata lines state, else the file's own metadata (a
+        Markdown file's front matter)."""
+        return meta.get(name) or self.hints.meta.get(name)
 
     def _issuer(self, text: str, elements: tuple[Element, ...], meta: dict[str, str]) -> tuple[str | None, str]:
         """The issuing organ(s) and where they were found: the 署名, the 发文机关标志, the
@@ -338,12 +374,17 @@ class _Reader:
         from_title = issuer_of_title(self.title)
         if from_title:
             return from_title, "title"
-        if meta.get("issuer"):
-            return meta["issuer"], "metadata"
+        if issuer := self._stated(meta, "issuer"):
+            return issuer, "metadata"
         source = meta.get("source") or self.hints.meta.get("source")
         if source and language.ORGAN.match(source):
             return source, "source the page names (an organ)"
         return None, ""
+
+
+def _is_history(text: str) -> bool:
+    """A step of a law's history under its title: "2019年4月3日…国务院令第711号修订"."""
+    return bool(language.DATE.match(text.lstrip("（(")) and language.LEGISLATIVE_STEP.search(text))
 
 
 def _is_note(text: str) -> bool:

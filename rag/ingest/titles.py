@@ -3,10 +3,13 @@
 A candidate is a line, or a run of 2-3 short lines (a title wrapped as PDFs print long
 ones), in the header and not metadata. It scores for matching the page's or metadata's
 title, for being marked as the title or a heading by the format, for the 标题 shape
-"…关于…的<文种>", and for what surrounds it (a 发文字号 above, a date, speaker, 主送机关 or
-the body below). Without candidates the page's title, the words before a glued
-salutation, or the file name stand in. The title also names the document's 文种 (`kind_of`)
-and often its issuer (`issuer_of_title`).
+"…关于…的<文种>", for what surrounds it (a 发文字号 above, a date, speaker, 主送机关 or
+the body below), and, where the format marks no title, for opening the document. A
+subtitle line ("——在…会议上的讲话"), an attachment label ("附件1"), an organ alone and a
+line of running text are never the title; a letter-spaced title ("政 府 工 作 报 告") is
+read without its spaces. Without candidates the page's title, the words before a glued
+salutation, or the file name stand in. The title also names the document's 文种
+(`kind_of`) and often its issuer (`issuer_of_title`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 
 from rag import language
 from rag.ingest.raw import TITLE_RANK, Hints
-from rag.textshape import Line, doc_number_of, heading_rank, is_date_line, is_heading_like, is_prose, squash
+from rag.textshape import Line, doc_number_of, heading_rank, is_date_line, is_heading_like, is_organ_line, is_prose, squash
 
 # Lines of the header searched for the title, and lines under the title searched for its date.
 HEADER_LINES = 16
@@ -81,6 +84,13 @@ def tidy_title(title: str) -> str:
     return language.TITLE_STRAY_SPACE.sub("", title)
 
 
+def unspaced(line: str) -> str:
+    """A line as a title reads it: letter-spaced without its spaces ("政 府 工 作 报 告" ->
+    "政府工作报告"), without a footnote mark at its end ("…统计公报①")."""
+    line = language.FOOTNOTE_MARK.sub("", line) or line
+    return squash(line) if language.LETTER_SPACED.match(line) else line
+
+
 class _TitleReader:
     """Finds and scores the title candidates of one document's header."""
 
@@ -110,7 +120,7 @@ class _TitleReader:
                     "the article's own 标题 under it is the title"
                 )
                 score, rows, why = inner
-            title = tidy_title("".join(self.lines[r].text for r in rows))
+            title = tidy_title(self._text(rows))
             decisions.append(f"title {title!r} (score {score:.1f}: {why})")
             return TitleChoice(title, rows, decisions)
         for source in ("title", "page_title"):
@@ -137,39 +147,56 @@ class _TitleReader:
                 rows = list(range(i, i + size))
                 if rows[-1] >= len(self.lines) or any(r in self.meta_rows for r in rows):
                     break
-                texts = [self.lines[r].text for r in rows]
+                texts = [unspaced(self.lines[r].text) for r in rows]
                 if size > 1 and not self._wrapped(texts):
-                    break
+                    continue  # two lines may be no title where three are ("…关于…的" / "通 知")
                 scored = self._score("".join(texts), rows)
                 if scored is not None:
                     found.append((scored[0], rows, scored[1]))
         return found
+
+    def _text(self, rows: list[int]) -> str:
+        """The lines at `rows` as one title reads them (see `unspaced`)."""
+        return "".join(unspaced(self.lines[r].text) for r in rows)
+
+    def _opens(self, row: int) -> bool:
+        """Does this line open the document, with only labels and 公文 marks above it? Where the
+        format marks no title (plain text, PDF, DOCX without styles), that is where it stands."""
+        if TITLE_RANK in self.hints.headings.values() or self.hints.meta.get("title"):
+            return False
+        above = [self.lines[r].text for r in range(row) if r not in self.meta_rows]
+        return all(language.PART_LABEL.match(t) or language.ISSUER_MARK.match(t) or doc_number_of(t) for t in above)
 
     def _article_title(
         self, rows: list[int], candidates: list[tuple[float, list[int], str]]
     ) -> tuple[float, list[int], str] | None:
         """A page's headline that is a column entry ("每周一学（3月13日-3月19日）") rather than a
         document's title yields to a 标题-shaped heading opening the article right under it."""
-        if kind_of("".join(self.lines[r].text for r in rows)):
+        if kind_of(self._text(rows)):
             return None
         below = [c for c in candidates if rows[-1] < c[1][0] <= rows[-1] + UNDER_TITLE]
         for candidate in sorted(below, key=lambda c: c[1][0]):
-            text = "".join(self.lines[r].text for r in candidate[1])
+            text = self._text(candidate[1])
             if self.hints.rank(text) is not None and language.TITLE_SHAPE.match(text):
                 return candidate
         return None
 
     def _wrapped(self, texts: list[str]) -> bool:
         """Are these short lines one title wrapped over several lines (as PDFs print long
-        titles)? Only when together, not apart, they make a title or the page's title."""
-        if not all(is_heading_like(t, 40) and not heading_rank(t) for t in texts):
+        titles)? Only when together, not apart, they make a title, the page's title, or
+        the title the format marks (an OCR'd page's large centred block)."""
+        if not all(is_heading_like(t, 40) and not heading_rank(t) and not language.PART_LABEL.match(t) for t in texts):
             return False
         joined = squash("".join(texts))
         names = [squash(v) for k, v in self.hints.meta.items() if k in ("title", "page_title") and v]
         names += [squash(self.meta["title"])] if self.meta.get("title") else []
-        if joined in names:
+        if joined in names or self.hints.rank("".join(texts)) == TITLE_RANK:
             return True
-        return bool(language.TITLE_SHAPE.match("".join(texts))) and not language.TITLE_SHAPE.match(texts[0])
+        if language.TITLE_SHAPE.match("".join(texts)) and not language.TITLE_SHAPE.match(texts[0]):
+            return True
+        # An organ set on its own line above the rest of the title ("江西省人民政府外事办公室" /
+        # "2022年招考外语类公务员考试大纲"), as attachments and disclosures print it.
+        return is_organ_line(texts[0]) and bool(kind_of("".join(texts))) and not kind_of(texts[0])
 
     def _score(self, text: str, rows: list[int]) -> tuple[float, str] | None:
         """A candidate's score (earlier lines win ties) and its reasons; None when it
@@ -178,6 +205,10 @@ class _TitleReader:
             return None
         if doc_number_of(text) or language.RECIPIENT.match(text) or language.SALUTATION.match(text) or language.SPEAKER.match(text):
             return None
+        if language.SUBTITLE.match(text) or language.PART_LABEL.match(text):
+            return None
+        if is_organ_line(text) and not kind_of(text):
+            return None  # an organ alone: a 发文机关标志 or a signature, never a title
         score, why = 0.0, list[str]()
         line = squash(text)
         hinted = self.hints.rank(text)
@@ -200,11 +231,13 @@ class _TitleReader:
         if heading_rank(text) is not None and heading_rank(text) != 1.0:
             score, why = score - 4, why + ["numbered like a section heading"]
         if not is_heading_like(text, 120) and hinted is None:
+            if not names:
+                return None  # running text (commas) is a title only where the page or format says so
             score -= 1
         after = rows[-1] + 1
         if after < len(self.lines):
             below = self.lines[after].text
-            if doc_number_of(below) or is_date_line(below) or language.DELIVERED.match(below) or language.SPEAKER.match(below):
+            if doc_number_of(below) or is_date_line(below) or language.DELIVERED.match(below) or language.SUBTITLE.match(below) or language.SPEAKER.match(below):
                 score, why = score + 2, why + ["a 发文字号, date or speaker follows"]
             elif language.RECIPIENT.match(below) or language.SALUTATION.match(below) or (after in self.meta_rows):
                 score, why = score + 1.5, why + ["主送机关, salutation or metadata follows"]
@@ -212,6 +245,8 @@ class _TitleReader:
                 score, why = score + 1, why + ["the body follows"]
         if rows[0] > 0 and doc_number_of(self.lines[rows[0] - 1].text):
             score, why = score + 1, why + ["under a 发文字号"]
+        if self._opens(rows[0]) and is_heading_like(text, 120):
+            score, why = score + 1, why + ["opens the document (the format marks no title)"]
         if score <= 0:
             return None
         return score - 0.05 * rows[0], ", ".join(why)

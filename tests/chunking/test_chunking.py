@@ -74,3 +74,42 @@ def test_sentence_spans_are_ordered_trimmed_and_inside_the_text(text: str) -> No
         assert not text[start].isspace() and not text[end - 1].isspace()
         assert "\n" not in text[start:end]
         previous_end = end
+
+
+def _spans_one_section(document: Document, chunk) -> bool:  # type: ignore[no-untyped-def]
+    """Is the chunk inside one section, or a run of whole sections under the heading it names?"""
+    inside = [h for h in document.headings if chunk.start < h.start < chunk.end]
+    chain = document.heading_chain(chunk.start)
+    named = chain[: len(chunk.heading)]
+    if tuple(h.title for h in named) != chunk.heading:
+        return False
+    return all(document.heading_chain(h.start)[: len(named)] == named for h in inside) and (not inside or bool(named))
+
+
+def test_short_sections_merge_only_under_their_common_parent() -> None:
+    text = "\n".join(
+        ["某县教育工作要点", "各学校：", "一、总体要求", "（一）指导思想。坚持立德树人。", "（二）工作目标。全县普及学前教育。",
+         "二、重点任务", "（一）办好学前教育。新建幼儿园3所。"]
+    )
+    [document] = documents_of(text)
+    chunks = chunk_documents([document], 300, 40)
+    headings = [c.heading for c in chunks]
+    assert headings == [(), ("一、总体要求",), ("二、重点任务",)]
+    assert "新建幼儿园3所" in chunks[-1].text and "全县普及" not in chunks[-1].text
+    assert all(_spans_one_section(document, c) for c in chunks)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    sections=st.lists(
+        st.tuples(st.sampled_from(["一、", "二、", "（一）", "（二）", "1.", "第一章 ", "第一条 "]), st.text(alphabet=_ALPHABET, max_size=300)),
+        max_size=12,
+    ),
+    size=st.integers(min_value=40, max_value=400),
+)
+def test_no_chunk_spans_two_sections(sections: list[tuple[str, str]], size: int) -> None:
+    text = "某市工作方案\n" + "\n".join(f"{mark}标题{n}\n{body}" for n, (mark, body) in enumerate(sections))
+    [document] = documents_of(text)
+    for chunk in chunk_documents([document], size, size // 5):
+        assert document.text[chunk.start : chunk.end] == chunk.text
+        assert _spans_one_section(document, chunk), (chunk.heading, chunk.text)

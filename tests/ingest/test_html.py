@@ -45,3 +45,14 @@ def test_the_page_title_is_split_from_the_site_name() -> None:
 def test_a_page_without_text_is_refused() -> None:
     with pytest.raises(LoadError, match="no text found in the HTML page"):
         html_to_text(Path("empty.html"), "<html><body><script>x = 1</script></body></html>")
+
+
+def test_a_stray_end_of_page_before_the_article_loses_nothing() -> None:
+    page = (
+        "<html><head><title>某县关于做好防汛工作的通知_某县人民政府</title></head><body><div class='nav'>首页 政务公开</div>"
+        "</body></html>\n<div class='article'><h1>某县关于做好防汛工作的通知</h1>"
+        "<p>各乡镇人民政府：入汛以来，全县降雨明显偏多，各地要压实防汛责任，加强隐患排查，确保群众生命财产安全。</p>"
+        "<p>请于6月30日前报送排查情况。各地要落实24小时值班制度，发现险情及时上报。</p></div></body></html>"
+    )
+    raw = html_to_text(Path("page.html"), page)
+    assert "请于6月30日前报送排查情况。" in raw.text and "入汛以来" in raw.text

@@ -101,13 +101,13 @@ def test_unreadable_file_is_skipped_with_one_warning_and_the_run_goes_on(
 
 
 def test_unsupported_files_are_skipped_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "slides.pptx").write_bytes(b"PK\x03\x04")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "notes.md").write_text(TEXT, encoding="utf-8")
     with caplog.at_level(logging.WARNING):
         files = find_files([tmp_path])
     assert files == [tmp_path / "sub" / "notes.md"]
-    assert any("photo.png" in r.getMessage() for r in caplog.records)
+    assert any("slides.pptx" in r.getMessage() for r in caplog.records)
 
 
 def test_missing_path_is_an_error_naming_it(tmp_path: Path) -> None:
@@ -138,3 +138,32 @@ def test_markdown_markup_is_removed_but_words_and_numbers_stay(tmp_path: Path) -
     assert [h.title for h in document.headings] == ["一、基础教育"]
     assert document.text.endswith("新增学位：1.2万个，详见附件。")
     assert "#" not in document.text and "**" not in document.text and "http" not in document.text
+
+
+def test_a_docx_whose_package_names_a_missing_part_is_read_from_its_body(tmp_path: Path) -> None:
+    """Word opens a DOCX whose relationships point at a part that is not there (Target="NULL",
+    as some converters write); python-docx refuses it, so its body XML is read alone."""
+    import io
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某县教育局关于做好2025年秋季开学工作的通知")
+    document.add_paragraph("各学校：现将有关事项通知如下。")
+    table = document.add_table(rows=2, cols=2)
+    for (row, col), text in {(0, 0): "指标", (0, 1): "数值", (1, 0): "学校", (1, 1): "12"}.items():
+        table.cell(row, col).text = text
+    saved = io.BytesIO()
+    document.save(saved)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/_rels/document.xml.rels":
+                link = b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="NULL"/>'
+                data = data.replace(b"</Relationships>", link + b"</Relationships>")
+            target.writestr(item, data)
+    path = tmp_path / "notice.docx"
+    path.write_bytes(broken.getvalue())
+    assert read_file(path).text.split("\n") == ["某县教育局关于做好2025年秋季开学工作的通知", "各学校：现将有关事项通知如下。", "指标｜数值", "学校｜12"]

@@ -401,3 +401,60 @@ def test_a_short_lined_notice_keeps_its_title_recipient_and_every_heading() -> N
     assert [h.title for h in document.headings] == ["一、建设目标", "二、保障措施", "（一）加强组织领导", "（二）落实经费保障"]
     assert "各县（区）教育局：" in document.text.splitlines()
     assert not report.removed
+
+
+def test_a_letter_spaced_title_above_a_dash_subtitle_is_the_title_and_the_subtitle_dates_it() -> None:
+    text = "\n".join(
+        ["政 府 工 作 报 告", "——2019年3月4日在某区第十五届人民代表大会第三次会议上", "某区人民政府区长  王某某", "各位代表：", PARAGRAPH_A]
+    )
+    [document] = documents_of(text)
+    assert document.title == "政府工作报告" and document.kind == "报告"
+    assert document.date == "2019-03-04"
+    assert "——2019年3月4日" in document.text  # the subtitle stays, as an element
+    assert [e.kind for e in document.elements][:2] == ["title", "subtitle"]
+
+
+def test_a_dash_subtitle_is_never_the_title_even_when_no_title_line_is_left() -> None:
+    [document] = documents_of("\n".join(["—2017年2月11日在某区第十四届人民代表大会第六次会议上", "各位代表：", PARAGRAPH_A]), "gwr-2017.txt")
+    assert document.title == "gwr-2017" and document.date == "2017-02-11"
+
+
+def test_the_title_follows_an_attachment_label_and_may_wrap_under_its_organ() -> None:
+    [document] = documents_of("\n".join(["大纲4", "某省人民政府外事办公室", "2022年招考外语类公务员考试大纲", "一、考试目的", PARAGRAPH_A]))
+    assert document.title == "某省人民政府外事办公室2022年招考外语类公务员考试大纲" and document.kind == "大纲"
+    assert "大纲4" in document.text  # the label stays in the text, as an element
+    [document] = documents_of("\n".join(["附件2", "2022年通过师范类专业认证的专业名单", "序号｜学校名称｜专业名称", "1｜某师范大学｜汉语言文学"]))
+    assert document.title == "2022年通过师范类专业认证的专业名单" and document.kind == "名单"
+
+
+@pytest.mark.parametrize(
+    ("closing", "date"),
+    [("二〇二二年十二月", "2022-12"), ("二○一九年三月五日", "2019-03-05"), ("2021年3月", "2021-03"), ("二〇二二年十二月三十一日", "2022-12-31")],
+)
+def test_chinese_numeral_dates_at_any_precision_a_month_stays_a_month(closing: str, date: str) -> None:
+    [document] = documents_of("\n".join(["某市教育局关于做好教师培训工作的通知", "各学校：", PARAGRAPH_A, "某市教育局", closing]))
+    assert document.date == date
+
+
+def test_a_law_is_dated_by_the_latest_step_of_its_history() -> None:
+    text = "\n".join(
+        [
+            "某省义务教育条例",
+            "1985年6月13日 某省第六届人民代表大会常务委员会第三次会议通过",
+            "2009年11月27日 某省第十一届人民代表大会常务委员会第十四次会议修订根据2021年9月29日某省第十三届人民代表大会常务委员会第三十一次会议《关于修改〈某省科技条例〉等七件地方性法规的决定》第二次修正",
+            "第一条 为了保障适龄儿童、少年接受义务教育的权利，根据有关法律，结合本省实际，制定本条例。",
+        ]
+    )
+    [document] = documents_of(text)
+    assert document.title == "某省义务教育条例" and document.date == "2021-09-29"
+
+
+def test_markdown_front_matter_is_metadata_and_its_lines_go_to_the_ledger() -> None:
+    from rag.ingest.formats import markdown_to_text
+
+    markdown = "---\n标题: 某市交通委员会关于开展申报工作的通知\n文号: 某交科〔2023〕803号\n层级: 市级\n---\n\n本文由脚本提取。\n\n某市交通委员会\n关于开展申报工作的通知\n\n各区交通管理部门：\n" + PARAGRAPH_A
+    raw = markdown_to_text(Path("notice.md"), markdown)
+    assert raw.hints.meta["title"] == "某市交通委员会关于开展申报工作的通知" and "层级" not in raw.text
+    assert [r.text for r in raw.removed] == ["标题: 某市交通委员会关于开展申报工作的通知", "文号: 某交科〔2023〕803号", "层级: 市级"]
+    [document] = understand(raw, "notice").documents
+    assert document.title == "某市交通委员会关于开展申报工作的通知" and document.doc_number == "某交科〔2023〕803号"

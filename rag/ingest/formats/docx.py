@@ -5,6 +5,7 @@ styles as hints, with the archive checked before it is opened (a zip bomb is ref
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 from rag import language
@@ -34,14 +35,19 @@ def check_archive(data: bytes) -> None:
 
 def docx_to_text(path: Path, data: bytes) -> RawText:
     """Paragraphs and tables in document order (a table row is one line, see `table_rows`);
-    Word's Title style marks the title, Heading N styles the outline. The archive is
-    checked before it is opened (`check_archive`)."""
+    Word's Title style marks the title, Heading N styles the outline; the file's creation
+    date is kept as `file_date` (shown, never taken for the document's date). The archive
+    is checked before it is opened (`check_archive`)."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     check_archive(data)
-    document = docx.Document(io.BytesIO(data))
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except KeyError as exc:  # a part the package names is missing ("no item named 'NULL'")
+        logging.getLogger(__name__).warning("%s: %s; reading its body XML alone", path.name, exc)
+        return RawText(path, "\n".join(_body_lines(data)))
     lines: list[str] = []
     headings: dict[str, float] = {}
     for block in document.iter_inner_content():
@@ -55,4 +61,27 @@ def docx_to_text(path: Path, data: bytes) -> RawText:
             lines.append(text)
         elif isinstance(block, Table):
             lines.extend(table_rows([[cell.text for cell in row.cells] for row in block.rows]))
-    return RawText(path, "\n".join(lines), Hints(headings=headings))
+    created = document.core_properties.created
+    meta = {"file_date": created.date().isoformat()} if created is not None else {}
+    return RawText(path, "\n".join(lines), Hints(headings=headings, meta=meta))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _body_lines(data: bytes) -> list[str]:
+    """Paragraphs and table rows of word/document.xml, for a package whose other parts are
+    broken (Word still opens it: the body is all that holds the text)."""
+    import zipfile
+
+    from lxml import etree
+
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")).find(f"{_W}body")
+    lines: list[str] = []
+    for block in body if body is not None else []:
+        if block.tag == f"{_W}p":
+            lines.append("".join(block.itertext()))
+        elif block.tag == f"{_W}tbl":
+            rows = [["".join(cell.itertext()) for cell in row.iter(f"{_W}tc")] for row in block.iter(f"{_W}tr")]
+            lines.extend(table_rows(rows))
+    return lines

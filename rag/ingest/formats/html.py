@@ -47,7 +47,9 @@ def html_to_text(path: Path, html: str) -> RawText:
     import lxml.html
 
     html = language.XML_DECLARATION.sub("", html)
-    root = lxml.html.document_fromstring(html or "<html></html>")
+    # A stray end tag of the page before its article would end the parse there (HTML5 parsers
+    # go on in the body): the page's own end tags are dropped before parsing.
+    root = lxml.html.document_fromstring(language.PAGE_END_TAG.sub("", html) or "<html></html>")
     meta = _page_meta(root)
     body = root.find("body")
     lines = _Walker().lines(body if body is not None else root)

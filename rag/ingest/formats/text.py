@@ -8,6 +8,8 @@ import codecs
 from pathlib import Path
 
 from rag import language
+from rag.ingest.fields import meta_fields
+from rag.ingest.ledger import Removal
 from rag.ingest.raw import TITLE_RANK, Hints, LoadError, RawText, outline_rank
 from rag.textshape import squash
 
@@ -53,7 +55,12 @@ def _looks_binary(text: str) -> bool:
 
 def markdown_to_text(path: Path, markdown: str) -> RawText:
     """Plain text of a Markdown file: markup removed, words and line structure kept; `#`
-    headings become heading hints (the first level-1 heading, before any text, the title)."""
+    headings become heading hints (the first level-1 heading, before any text, the title).
+    YAML front matter is the file's metadata: its labelled fields ("标题", "文号", "发布日期")
+    become page metadata, and all its lines go to the ledger."""
+    meta, removed = _front_matter(markdown)
+    if removed:
+        markdown = language.FRONT_MATTER.sub("", markdown, count=1)
     headings: dict[str, float] = {}
     lines: list[str] = []
     for line in markdown.split("\n"):
@@ -66,4 +73,19 @@ def markdown_to_text(path: Path, markdown: str) -> RawText:
     text = "\n".join(lines)
     for pattern, replacement in language.MARKDOWN_MARKUP:
         text = pattern.sub(replacement, text)
-    return RawText(path, text, Hints(headings={k: v for k, v in headings.items() if k}))
+    return RawText(path, text, Hints(headings={k: v for k, v in headings.items() if k}, meta=meta), removed)
+
+
+def _front_matter(markdown: str) -> tuple[dict[str, str], tuple[Removal, ...]]:
+    """The fields of a Markdown file's front matter that `meta_fields` knows, and its lines."""
+    match = language.FRONT_MATTER.match(markdown)
+    if match is None:
+        return {}, ()
+    meta: dict[str, str] = {}
+    removed = []
+    for number, line in enumerate(match.group("body").split("\n"), start=2):
+        if line.strip():
+            removed.append(Removal(line.strip(), "Markdown front matter (the file's metadata)", number))
+            for name, value in (meta_fields(line.strip()) or {}).items():
+                meta.setdefault(name, value.strip().strip("'\""))
+    return meta, tuple(removed)
