@@ -17,9 +17,9 @@ import logging
 import time
 from pathlib import Path
 
-from ingest import same_as_reader
 from rapidfuzz.distance import Levenshtein
 
+from rag.evaluation import reads_as_reader
 from rag.ingest import find_files, read_file, understand
 from rag.textshape import squash
 
@@ -51,7 +51,7 @@ def main() -> None:
         truth_file = args.truth / f"{path.name}.txt"
         score = accuracy(raw.text, truth_file.read_text(encoding="utf-8")) if truth_file.is_file() else None
         want = expected.get(path.name, {})
-        fields = {f: same_as_reader(f, getattr(document, f), want.get(f)) for f in ("title", "date", "doc_number")}
+        fields = {f: reads_as_reader(document, f, want.get(f)) for f in ("title", "date", "doc_number")}
         right += all(fields.values())
         pages_total += len(ocr_pages)
         seconds_total += seconds

@@ -1,4 +1,5 @@
-"""Scoring retrieval against a gold set (one JSON object per line).
+"""Scoring retrieval against a gold set (one JSON object per line), and ingest against what
+a reader gives for a file (`reads_as_reader`, `extracted_sentences`).
 
 Each gold item has `id`, `type`, `question` and `evidence`: a list of `{"file", "quote"}`.
 A hit covers a quote when the quote (NFKC, spaces removed) lies inside the hit text, or
@@ -17,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
+from rag import language
 from rag.answer.calibration import Sample
+from rag.schema import Document
 from rag.search import pasted_text
-from rag.textshape import squash
+from rag.textshape import doc_number_key, squash
 
 if TYPE_CHECKING:
     from rag.engine import Engine
@@ -187,3 +190,23 @@ def _share_covered(texts: Sequence[str], quotes: Sequence[str]) -> float:
 
 def _mean(values: Sequence[float]) -> float:
     return round(sum(values) / len(values), 4) if values else 0.0
+
+
+def reads_as_reader(document: Document, field: str, want: str | None) -> bool:
+    """Does `document`'s `field` (title, date, doc_number, issuer, kind) match what a reader
+    gives? Titles and issuers spacing aside (OCR cannot see the space printed between two
+    organs), a 发文字号 whatever brackets hold its year; a title that is the file name (no
+    title found) matches a reader's "no title"."""
+    got = getattr(document, field)
+    if field == "title" and got == Path(document.source).stem:
+        got = None
+    if got and want and field in ("title", "issuer"):
+        return squash(got) == squash(want)
+    if got and want and field == "doc_number":
+        return doc_number_key(got) == doc_number_key(want)
+    return bool(got == want)
+
+
+def extracted_sentences(text: str) -> list[str]:
+    """The sentences of a file's extracted text: what ingest must keep, or list in its ledger."""
+    return [s for s in language.EXTRACTED_SENTENCE.findall(text) if len(squash(s)) >= 8]

@@ -40,6 +40,9 @@ COLON = re.compile(r"[:：]")
 # closing quotes after them) or to the end of its line. Unlike SENTENCE_END, "…" alone does not
 # end one, since it often stands inside a quote.
 SENTENCE = re.compile(rf"[^\n]*?(?:[{FINAL_MARKS}]+[”’」』）)\"']*|(?=\n)|$)")
+# A finished sentence of an extracted text, at least 6 characters on one line: what ingest is
+# checked to keep (rag.evaluation.extracted_sentences).
+EXTRACTED_SENTENCE = re.compile(r"[^。！？\n]{6,}[。！？]")
 # A letter, digit or Chinese character (CJK: extension A, the unified ideographs and the
 # compatibility block; HAS_WORD's single range also takes the hexagram symbols between the
 # first two, and not the compatibility block): a sentence with fewer than 4 is a stray label.

@@ -235,11 +235,8 @@ class _Reader:
         if i < title_end:
             return False
         title = squash(self.title)
-        between = [
-            r for r in range(title_end, i)
-            if r not in self.meta_rows and not (squash(self.lines[r].text) and squash(self.lines[r].text).strip("《》（）()") in title)
-        ]
-        return len(between) < UNDER_TITLE
+        texts = [squash(self.lines[r].text).strip("《》（）()") for r in range(title_end, i) if r not in self.meta_rows]
+        return sum(1 for text in texts if text not in title) < UNDER_TITLE
 
     def _last_paragraph(self) -> int:
         """The last line of body text: a paragraph that is no metadata and no 版记 line (抄送,

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 
 from rag import language
 from rag.ingest.raw import TITLE_RANK, Hints
-from rag.textshape import Line, doc_number_of, heading_rank, is_date_line, is_heading_like, is_organ_line, is_prose, squash
+from rag.textshape import (
+    Line,
+    doc_number_of,
+    heading_rank,
+    is_date_line,
+    is_heading_like,
+    is_organ_line,
+    is_prose,
+    squash,
+)
 
 # Lines of the header searched for the title, and lines under the title searched for its date.
 HEADER_LINES = 16

@@ -20,6 +20,7 @@ import logging
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -162,26 +163,56 @@ def _overlap(a: Box, b: Box) -> float:
     return width * height / smaller if smaller > 0 else 0.0
 
 
+@dataclass(frozen=True)
+class _Page:
+    """A page's measures, from its rows: the left and right margins, the line height (about
+    one character) and the usual gap between rows."""
+
+    left: float
+    right: float
+    unit: float
+    gap: float
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> _Page:
+        gaps = [b.top - a.bottom for a, b in pairwise(rows)] or [0.0]
+        unit = statistics.median(r.height for r in rows)
+        return cls(min(r.left for r in rows), max(r.right for r in rows), unit, statistics.median(gaps))
+
+    def symmetric(self, row: Row) -> bool:
+        return abs((row.left - self.left) - (self.right - row.right)) < CENTRED * self.unit
+
+    def centred(self, row: Row) -> bool:
+        """Set in the middle: clear of both margins, by about the same."""
+        return min(row.left - self.left, self.right - row.right) > INDENT * self.unit and self.symmetric(row)
+
+    def runs_on(self, previous: Row, row: Row) -> bool:
+        """Does `row` continue the paragraph of `previous` (a line of running text wrapped
+        at the right margin)?"""
+        if previous.right < self.right - FULL_LINE * self.unit or row.top - previous.bottom > self.gap + LINE_GAP * self.unit:
+            return False
+        if row.left - self.left > INDENT * self.unit or self.centred(previous) or previous.cells > 1 or row.cells > 1:
+            return False
+        return previous.text[-1:] not in language.FINAL_MARKS and abs(row.height - previous.height) <= SAME_SIZE * self.unit
+
+
 def layout(boxes: list[Box]) -> OcrPage:
     """Boxes as the lines a reader reads: rows, then paragraphs rebuilt across rows."""
     if not boxes:
         return OcrPage((), "", 0.0, ())
     rows = list(_rows(boxes))
-    unit = statistics.median(r.height for r in rows)
-    left = min(r.left for r in rows)
-    right = max(r.right for r in rows)
-    gap = statistics.median([b.top - a.bottom for a, b in zip(rows, rows[1:])] or [0.0])
+    page = _Page.of(rows)
     lines: list[str] = []
     previous: Row | None = None
     for row in rows:
-        if previous is not None and _runs_on(previous, row, (left, right, unit, gap)):
+        if previous is not None and page.runs_on(previous, row):
             lines[-1] += row.text
         else:
             lines.append(row.text)
         previous = row
     scores = [b.score for b in boxes]
     unsure = tuple(b.text for b in boxes if b.score < LOW_CONFIDENCE)
-    return OcrPage(tuple(lines), _title(rows, left, right, unit), sum(scores) / len(scores), unsure)
+    return OcrPage(tuple(lines), _title(rows, page), sum(scores) / len(scores), unsure)
 
 
 def _rows(boxes: list[Box]) -> Iterator[Row]:
@@ -202,44 +233,21 @@ def _row(boxes: list[Box]) -> Row:
     ordered = sorted(boxes, key=lambda b: b.left)
     unit = statistics.median(b.height for b in ordered)
     text, cells = ordered[0].text.strip(), 1
-    for before, box in zip(ordered, ordered[1:]):
+    for before, box in pairwise(ordered):
         apart = box.left - before.right > COLUMN_GAP * unit
         text += (" " if apart else "") + box.text.strip()
         cells += apart
     return Row(tuple(ordered), text, cells)
 
 
-def _symmetric(row: Row, left: float, right: float, unit: float) -> bool:
-    return abs((row.left - left) - (right - row.right)) < CENTRED * unit
-
-
-def _centred(row: Row, left: float, right: float, unit: float) -> bool:
-    """Set in the middle: clear of both margins, by about the same."""
-    return min(row.left - left, right - row.right) > INDENT * unit and _symmetric(row, left, right, unit)
-
-
-def _runs_on(previous: Row, row: Row, page: tuple[float, float, float, float]) -> bool:
-    """Does `row` continue the paragraph of `previous` (a line of running text wrapped at
-    the right margin)? `page` is the left and right margin, the line height and the usual
-    gap between rows."""
-    left, right, unit, gap = page
-    if previous.right < right - FULL_LINE * unit or row.top - previous.bottom > gap + LINE_GAP * unit:
-        return False
-    if row.left - left > INDENT * unit or _centred(previous, left, right, unit) or previous.cells > 1 or row.cells > 1:
-        return False
-    if previous.text[-1:] in language.FINAL_MARKS or abs(row.height - previous.height) > SAME_SIZE * unit:
-        return False
-    return True
-
-
-def _title(rows: list[Row], left: float, right: float, unit: float) -> str:
+def _title(rows: list[Row], page: _Page) -> str:
     """The first block of consecutive centred rows set larger than the body, in the top half
     of the page, less a 发文机关标志 ("…文件", or an organ's name alone atop the page): the
     title as the layout marks it."""
     page_bottom = max(r.bottom for r in rows)
     block: list[Row] = []
     for row in rows:
-        large = row.height >= TITLE_HEIGHT * unit and _symmetric(row, left, right, unit)
+        large = row.height >= TITLE_HEIGHT * page.unit and page.symmetric(row)
         masthead = language.ISSUER_MARK.match(row.text) or (is_organ_line(row.text) and row is rows[0])
         if large and row.top < page_bottom / 2 and not masthead:
             block.append(row)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,8 @@ def pdf_to_text(path: Path, data: bytes) -> RawText:
     """Text of every page, pages separated by a newline (cleaning mends the breaks), less
     the running headers and footers a browser or printer put on each page (the print
     time, the page's title, its web address and page number)."""
-    pages, reads, title, created = _read_pages(path, data)
+    read = _read_pages(path, data)
+    pages = read.lines
     running = _running_lines(pages)
     removed: list[Removal] = []
     kept: list[str] = []
@@ -64,13 +66,22 @@ def pdf_to_text(path: Path, data: bytes) -> RawText:
                 removed.append(Removal(stripped, "PDF page header or footer", len(kept) + 1))
                 continue
             kept.append(line)
-    hints = Hints(headings={squash(title): TITLE_RANK} if title else {}, meta={"file_date": created} if created else {})
-    return RawText(path, "\n".join(kept), hints, removed=tuple(removed), pages=tuple(reads))
+    return RawText(path, "\n".join(kept), read.hints, removed=tuple(removed), pages=read.pages)
 
 
-def _read_pages(path: Path, data: bytes) -> tuple[list[list[str]], list[PageRead], str, str | None]:
-    """The lines of each page, a record of each page not read from its text layer alone,
-    the title the layout of an OCR'd first page marks (or ""), and the file's creation date."""
+@dataclass(frozen=True)
+class _Read:
+    """A PDF as read: the lines of each page, a record of each page not read from its text
+    layer alone, and the hints (the title an OCR'd first page's layout marks, the file's
+    creation date)."""
+
+    lines: list[list[str]]
+    pages: tuple[PageRead, ...]
+    hints: Hints
+
+
+def _read_pages(path: Path, data: bytes) -> _Read:
+    """Every page from its text layer, by pdfplumber where it has tables, by OCR where it is a scan."""
     import pdfplumber
 
     pages, created = _page_lines(data)
@@ -95,7 +106,8 @@ def _read_pages(path: Path, data: bytes) -> tuple[list[list[str]], list[PageRead
             pages[n] = list(page.lines)
             reads.append(page_read(n + 1, page))
             title = title or (page.title if n == 0 else "")
-    return pages, sorted(reads, key=lambda r: r.number), title, created
+    hints = Hints(headings={squash(title): TITLE_RANK} if title else {}, meta={"file_date": created} if created else {})
+    return _Read(pages, tuple(sorted(reads, key=lambda r: r.number)), hints)
 
 
 def _is_scan(lines: list[str], page: Any) -> bool:

@@ -58,9 +58,7 @@ def markdown_to_text(path: Path, markdown: str) -> RawText:
     headings become heading hints (the first level-1 heading, before any text, the title).
     YAML front matter is the file's metadata: its labelled fields ("标题", "文号", "发布日期")
     become page metadata, and all its lines go to the ledger."""
-    meta, removed = _front_matter(markdown)
-    if removed:
-        markdown = language.FRONT_MATTER.sub("", markdown, count=1)
+    meta, removed, markdown = _front_matter(markdown)
     headings: dict[str, float] = {}
     lines: list[str] = []
     for line in markdown.split("\n"):
@@ -76,11 +74,12 @@ def markdown_to_text(path: Path, markdown: str) -> RawText:
     return RawText(path, text, Hints(headings={k: v for k, v in headings.items() if k}, meta=meta), removed)
 
 
-def _front_matter(markdown: str) -> tuple[dict[str, str], tuple[Removal, ...]]:
-    """The fields of a Markdown file's front matter that `meta_fields` knows, and its lines."""
+def _front_matter(markdown: str) -> tuple[dict[str, str], tuple[Removal, ...], str]:
+    """The fields of a Markdown file's front matter that `meta_fields` knows, its lines, and
+    the Markdown after it."""
     match = language.FRONT_MATTER.match(markdown)
     if match is None:
-        return {}, ()
+        return {}, (), markdown
     meta: dict[str, str] = {}
     removed = []
     for number, line in enumerate(match.group("body").split("\n"), start=2):
@@ -88,4 +87,4 @@ def _front_matter(markdown: str) -> tuple[dict[str, str], tuple[Removal, ...]]:
             removed.append(Removal(line.strip(), "Markdown front matter (the file's metadata)", number))
             for name, value in (meta_fields(line.strip()) or {}).items():
                 meta.setdefault(name, value.strip().strip("'\""))
-    return meta, tuple(removed)
+    return meta, tuple(removed), markdown[match.end() :]
